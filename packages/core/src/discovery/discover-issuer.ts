@@ -1,0 +1,52 @@
+import * as oidc from 'openid-client';
+import type { FetchLike } from '../lib/fetch-json.js';
+
+/** Authorization server metadata (OIDC Discovery or RFC 8414). */
+export type ServerMetadata = oidc.ServerMetadata;
+
+export interface DiscoverIssuerOptions {
+  /** Timeout (in milliseconds) for each discovery request. */
+  timeout: number;
+  /** Allow `http:` (callers decide; see `parseSecureUrl`). */
+  allowInsecureRequests: boolean;
+  /** Transport; default the global `fetch`. */
+  fetch?: FetchLike | undefined;
+  /** Client id to bind the returned configuration to; inbound use needs none. */
+  clientId?: string;
+  /** Client authentication for the returned configuration. */
+  clientAuth?: oidc.ClientAuth;
+  /** Client metadata for the returned configuration. */
+  clientMetadata?: Partial<oidc.ClientMetadata>;
+}
+
+/**
+ * Discovers an issuer's metadata, first through OpenID Connect Discovery
+ * (`/.well-known/openid-configuration`), then RFC 8414 (`/.well-known/oauth-authorization-server`).
+ * `openid-client` checks that the document's `issuer` equals the configured one exactly.
+ *
+ * @returns the `openid-client` configuration (its `serverMetadata()` is the document).
+ */
+export async function discoverIssuer(issuer: URL, options: DiscoverIssuerOptions): Promise<oidc.Configuration> {
+  const execute = options.allowInsecureRequests ? [oidc.allowInsecureRequests] : [];
+  let firstError: unknown;
+  for (const algorithm of ['oidc', 'oauth2'] as const) {
+    try {
+      const request: oidc.DiscoveryRequestOptions = {
+        algorithm,
+        execute,
+        timeout: Math.max(1, Math.ceil(options.timeout / 1000)),
+      };
+      if (options.fetch) request[oidc.customFetch] = options.fetch as oidc.CustomFetch;
+      return await oidc.discovery(
+        issuer,
+        options.clientId ?? 'm2m-auth',
+        options.clientMetadata,
+        options.clientAuth ?? oidc.None(),
+        request,
+      );
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  throw firstError;
+}

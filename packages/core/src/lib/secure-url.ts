@@ -1,0 +1,34 @@
+import { ConfigurationError } from '../errors.js';
+
+/** True for `localhost`, `127.0.0.0/8` and `::1`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * Parses `value` as an absolute URL that m2m-auth may send requests to: `https:`, or `http:` on a
+ * loopback host, or any `http:` when `allowInsecureRequests` is set.
+ *
+ * @param option Name of the option, for the error message.
+ * @throws ConfigurationError naming the option.
+ */
+export function parseSecureUrl(value: unknown, option: string, allowInsecureRequests = false): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw new ConfigurationError(`${option} must be an absolute URL`);
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(`${option} must be an absolute URL`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && (allowInsecureRequests || isLoopbackHost(url.hostname))) return url;
+  if (url.protocol === 'http:') {
+    throw new ConfigurationError(
+      `${option} uses plain http: on a non-loopback host; use https: or set allowInsecureRequests`,
+    );
+  }
+  throw new ConfigurationError(`${option} must use https:`);
+}

@@ -1,0 +1,146 @@
+/**
+ * A real authorization server for integration tests: `oidc-provider` on 127.0.0.1, on a free port,
+ * issuing client-credentials tokens (RFC 9068 JWTs through resource indicators, opaque tokens otherwise).
+ *
+ * Facts about oidc-provider that shape this file are in `shared/notes/oidc-provider.md`.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { errors, type ClientMetadata, type Configuration } from 'oidc-provider';
+
+export interface ProviderClient {
+  clientId: string;
+  /** Omitted for `private_key_jwt` and `none`. */
+  clientSecret?: string;
+  /** Scopes the client may ask for. */
+  scopes: string[];
+  /** Default `client_secret_basic`. */
+  authMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  /** Public JWKS for `private_key_jwt`. */
+  jwks?: { keys: Record<string, unknown>[] };
+  /** Signing alg for `private_key_jwt` assertions; default RS256. */
+  assertionAlg?: string;
+  /** Extra claims put into this client's JWT access tokens (e.g. Keycloak `resource_access`). */
+  claims?: Record<string, unknown>;
+}
+
+export interface ResourceServer {
+  /** Scopes this resource accepts. */
+  scopes: string[];
+  /** JWT lifetime in seconds; default 300. */
+  ttl?: number;
+  /** `aud` of the tokens; default the resource indicator itself. */
+  audience?: string;
+}
+
+export interface StartProviderOptions {
+  clients: ProviderClient[];
+  /** Resource indicator → resource server. Tokens for a resource are JWTs. */
+  resources?: Record<string, ResourceServer>;
+  /** Lifetime of opaque (no resource) tokens in seconds; default 300. */
+  opaqueTtl?: number;
+}
+
+export interface RunningProvider {
+  issuer: string;
+  provider: Provider;
+  server: Server;
+  /** Requests seen per path, e.g. `counts['/token']`. */
+  counts: Record<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startOidcProvider(options: StartProviderOptions): Promise<RunningProvider> {
+  const counts: Record<string, number> = {};
+  let handler: ((req: Parameters<Parameters<typeof createServer>[1] & object>[0], res: never) => void) | undefined;
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    counts[path] = (counts[path] ?? 0) + 1;
+    if (!handler) {
+      res.statusCode = 503;
+      res.end();
+      return;
+    }
+    handler(req, res as never);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://127.0.0.1:${port}`;
+
+  const resources = options.resources ?? {};
+  const allScopes = new Set<string>();
+  for (const client of options.clients) for (const s of client.scopes) allScopes.add(s);
+  for (const r of Object.values(resources)) for (const s of r.scopes) allScopes.add(s);
+  const claimsByClient = new Map(options.clients.map((c) => [c.clientId, c.claims]));
+
+  const clients: ClientMetadata[] = options.clients.map((c) => {
+    const method = c.authMethod ?? 'client_secret_basic';
+    const meta: ClientMetadata = {
+      client_id: c.clientId,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      token_endpoint_auth_method: method,
+      scope: c.scopes.join(' '),
+    };
+    if (c.clientSecret !== undefined) meta.client_secret = c.clientSecret;
+    if (c.jwks) meta.jwks = c.jwks as ClientMetadata['jwks'];
+    if (method === 'private_key_jwt') meta.token_endpoint_auth_signing_alg = c.assertionAlg ?? 'RS256';
+    return meta;
+  });
+
+  // Fresh signing keys at every start, with a random kid, as a real issuer would have.
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: crypto.randomUUID(), alg: 'RS256', use: 'sig' };
+
+  const configuration: Configuration = {
+    clients,
+    jwks: { keys: [signingKey as never] },
+    scopes: [...allScopes],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => undefined,
+        useGrantedResource: () => false,
+        getResourceServerInfo(_ctx, resourceIndicator) {
+          const rs = resources[resourceIndicator];
+          if (!rs) throw new errors.InvalidTarget();
+          return {
+            scope: rs.scopes.join(' '),
+            audience: rs.audience ?? resourceIndicator,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: rs.ttl ?? 300,
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    extraTokenClaims(_ctx, token) {
+      const clientId = (token as { clientId?: string }).clientId;
+      return clientId ? claimsByClient.get(clientId) : undefined;
+    },
+    ttl: { ClientCredentials: options.opaqueTtl ?? 300 },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = false;
+  handler = provider.callback() as unknown as typeof handler;
+
+  return {
+    issuer,
+    provider,
+    server,
+    counts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
