@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { errors, type ClientMetadata, type Configuration } from 'oidc-provider';
 
 export interface ProviderClient {
@@ -40,6 +40,8 @@ export interface StartProviderOptions {
   resources?: Record<string, ResourceServer>;
   /** Lifetime of opaque (no resource) tokens in seconds; default 300. */
   opaqueTtl?: number;
+  /** Also publish an older RS256 key (exposed as `previousKey`), for key-rotation tests. */
+  previousKey?: boolean;
 }
 
 export interface RunningProvider {
@@ -48,21 +50,36 @@ export interface RunningProvider {
   server: Server;
   /** Requests seen per path, e.g. `counts['/token']`. */
   counts: Record<string, number>;
+  /** The provider's private signing key (JWK with `kid`), so tests can forge tokens as this issuer. */
+  signingKey: JWK & { kid: string };
+  /** The older published key, with `previousKey: true`. */
+  previousKey: (JWK & { kid: string }) | undefined;
+  /** Stops publishing a key in the JWKS (rotated out); the provider keeps signing with its current key. */
+  unpublishKey(kid: string): void;
   close(): Promise<void>;
 }
 
 export async function startOidcProvider(options: StartProviderOptions): Promise<RunningProvider> {
   const counts: Record<string, number> = {};
-  let handler: ((req: Parameters<Parameters<typeof createServer>[1] & object>[0], res: never) => void) | undefined;
+  const hidden = new Set<string>();
+  const published: (JWK & { kid: string })[] = [];
+  // The provider needs the port in its issuer, so it is created after listen() and plugged in here.
+  const app: { handler?: ReturnType<Provider['callback']> } = {};
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     counts[path] = (counts[path] ?? 0) + 1;
-    if (!handler) {
+    if (path === '/jwks' && hidden.size > 0) {
+      const keys = published.filter((k) => !hidden.has(k.kid)).map(publicPart);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys }));
+      return;
+    }
+    if (!app.handler) {
       res.statusCode = 503;
       res.end();
       return;
     }
-    handler(req, res as never);
+    void app.handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -85,18 +102,25 @@ export async function startOidcProvider(options: StartProviderOptions): Promise<
       scope: c.scopes.join(' '),
     };
     if (c.clientSecret !== undefined) meta.client_secret = c.clientSecret;
-    if (c.jwks) meta.jwks = c.jwks as ClientMetadata['jwks'];
-    if (method === 'private_key_jwt') meta.token_endpoint_auth_signing_alg = c.assertionAlg ?? 'RS256';
+    if (c.jwks) meta.jwks = c.jwks;
+    if (method === 'private_key_jwt')
+      meta.token_endpoint_auth_signing_alg = (c.assertionAlg ??
+        'RS256') as ClientMetadata['token_endpoint_auth_signing_alg'];
     return meta;
   });
 
   // Fresh signing keys at every start, with a random kid, as a real issuer would have.
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: crypto.randomUUID(), alg: 'RS256', use: 'sig' };
+  const newKey = async () => {
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    return { ...(await exportJWK(privateKey)), kid: crypto.randomUUID(), alg: 'RS256', use: 'sig' };
+  };
+  const signingKey = await newKey();
+  const previousKey = options.previousKey ? await newKey() : undefined;
+  published.push(signingKey, ...(previousKey ? [previousKey] : []));
 
   const configuration: Configuration = {
     clients,
-    jwks: { keys: [signingKey as never] },
+    jwks: { keys: published },
     scopes: [...allScopes],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     features: {
@@ -130,17 +154,25 @@ export async function startOidcProvider(options: StartProviderOptions): Promise<
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = false;
-  handler = provider.callback() as unknown as typeof handler;
+  app.handler = provider.callback();
 
   return {
     issuer,
     provider,
     server,
     counts,
+    signingKey,
+    previousKey,
+    unpublishKey: (kid) => void hidden.add(kid),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function publicPart(jwk: JWK): JWK {
+  const { kty, n, e, kid, alg, use } = jwk;
+  return { kty, n, e, kid, alg, use };
 }

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import type { FetchLike } from '../lib/fetch-json.js';
+import { isLoopbackHost } from '../lib/secure-url.js';
 
 /** Authorization server metadata (OIDC Discovery or RFC 8414). */
 export type ServerMetadata = oidc.ServerMetadata;
@@ -7,7 +8,7 @@ export type ServerMetadata = oidc.ServerMetadata;
 export interface DiscoverIssuerOptions {
   /** Timeout (in milliseconds) for each discovery request. */
   timeout: number;
-  /** Allow `http:` (callers decide; see `parseSecureUrl`). */
+  /** Allow `http:` on any host; loopback hosts are always allowed. */
   allowInsecureRequests: boolean;
   /** Transport; default the global `fetch`. */
   fetch?: FetchLike | undefined;
@@ -26,8 +27,13 @@ export interface DiscoverIssuerOptions {
  *
  * @returns the `openid-client` configuration (its `serverMetadata()` is the document).
  */
-export async function discoverIssuer(issuer: URL, options: DiscoverIssuerOptions): Promise<oidc.Configuration> {
-  const execute = options.allowInsecureRequests ? [oidc.allowInsecureRequests] : [];
+export async function discoverIssuer(
+  issuer: URL,
+  options: DiscoverIssuerOptions,
+): Promise<oidc.Configuration> {
+  const insecure =
+    options.allowInsecureRequests || (issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname));
+  const execute = insecure ? [oidc.allowInsecureRequests] : [];
   let firstError: unknown;
   for (const algorithm of ['oidc', 'oauth2'] as const) {
     try {

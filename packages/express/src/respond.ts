@@ -1,0 +1,29 @@
+import type { AuthError } from '@m2m-auth/core';
+import type { Request, Response } from 'express';
+
+/** How authentication and authorization failures are answered. */
+export interface ResponseOptions {
+  /** `realm` of the `WWW-Authenticate` challenge. Default is the verifier's first audience. */
+  realm?: string;
+  /**
+   * Pass every {@link AuthError} to `next(err)` so that the app's own error handler answers. The error
+   * carries `status` and `headers` (the challenge), which Express' default handler applies. Default is
+   * `false`: the middleware answers itself.
+   */
+  passErrors?: boolean;
+  /** The JSON body of an error response. Default is `{ error, error_description }`. */
+  errorBody?: (error: AuthError, req: Request) => unknown;
+}
+
+/** Answers an {@link AuthError}: status, RFC 6750 challenge, JSON body; never a stack trace. */
+export type Responder = (error: AuthError, req: Request, res: Response) => void;
+
+export function createResponder(options: ResponseOptions, defaultRealm: string | undefined): Responder {
+  const realm = options.realm ?? defaultRealm;
+  return (error, req, res) => {
+    res.status(error.status);
+    if (error.status !== 503) res.setHeader('WWW-Authenticate', error.wwwAuthenticate(realm));
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(options.errorBody ? options.errorBody(error, req) : error.toJSON());
+  };
+}

@@ -1,0 +1,649 @@
+/**
+ * The bad-token corpus: every way a token or an Authorization header can be wrong, sent over real HTTP
+ * to an Express app protected by @m2m-auth/express, with keys from a real oidc-provider. Each case
+ * asserts the status, the RFC 6750 challenge, the JSON body and the rejection reason.
+ */
+import { createHmac, createPrivateKey, createPublicKey, createSign } from 'node:crypto';
+import type { RejectionEvent } from '@m2m-auth/core';
+import { requireAuth, requireScope } from '@m2m-auth/express';
+import express from 'express';
+import { CompactEncrypt, SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen, type Listening } from '../support/listen.js';
+import { startOidcProvider, type RunningProvider } from '../support/oidc-provider.js';
+import { rawRequest } from '../support/raw-request.js';
+
+const AUDIENCE = 'https://tables.example';
+const b64 = (value: unknown) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+let op: RunningProvider;
+let api: Listening;
+let attacker: Listening;
+let attackerHits = 0;
+let goodToken: string;
+let rejections: RejectionEvent[] = [];
+let attackerKey: CryptoKey;
+let attackerJwk: JWK;
+
+async function forge(
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+  key: JWK = op.signingKey,
+): Promise<string> {
+  const signingKey = await importJWK(key, 'RS256');
+  return new SignJWT({
+    iss: op.issuer,
+    aud: AUDIENCE,
+    client_id: 'svc',
+    sub: 'svc',
+    scope: 'project-X read',
+    iat: now(),
+    exp: now() + 300,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...header })
+    .sign(signingKey);
+}
+
+/** Signs with the issuer key by hand, for headers jose refuses to produce. */
+function signRaw(header: Record<string, unknown>, claims: Record<string, unknown> = {}): string {
+  const input = `${b64(header)}.${b64({ iss: op.issuer, aud: AUDIENCE, exp: now() + 300, scope: 'project-X', client_id: 'svc', ...claims })}`;
+  const key = createPrivateKey({ key: op.signingKey as never, format: 'jwk' });
+  return `${input}.${createSign('RSA-SHA256').update(input).sign(key).toString('base64url')}`;
+}
+
+function unsigned(alg: string): string {
+  return `${b64({ alg, typ: 'JWT' })}.${b64({ iss: op.issuer, aud: AUDIENCE, exp: now() + 300, scope: 'project-X' })}.`;
+}
+
+function hmacWith(secret: string | Buffer): string {
+  const signingInput = `${b64({ alg: 'HS256', typ: 'JWT', kid: op.signingKey.kid })}.${b64({
+    iss: op.issuer,
+    aud: AUDIENCE,
+    exp: now() + 300,
+    scope: 'project-X',
+  })}`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
+}
+
+interface Case {
+  name: string;
+  /** Path to call; default `/projects/X`. */
+  path?: string;
+  /** The whole Authorization header value(s); or a token (sent as `Bearer <token>`). */
+  authorization?: () => Promise<string | string[] | undefined> | string | string[] | undefined;
+  token?: () => Promise<string> | string;
+  body?: string;
+  contentType?: string;
+  status: number;
+  error?: 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+  reason?: RejectionEvent['reason'];
+}
+
+const challenge = (error?: string) =>
+  error === undefined
+    ? new RegExp(`^Bearer realm="${AUDIENCE}"$`)
+    : new RegExp(`^Bearer realm="${AUDIENCE}", error="${error}", error_description="[^"\\\\]+"`);
+
+const cases: Case[] = [
+  // ── the request ───────────────────────────────────────────────────────────
+  { name: 'no Authorization header', status: 401, reason: 'token_missing' },
+  {
+    name: 'another scheme (Basic)',
+    authorization: () => 'Basic dXNlcjpwYXNz',
+    status: 401,
+    reason: 'token_missing',
+  },
+  {
+    name: 'Bearer without a token',
+    authorization: () => 'Bearer',
+    status: 400,
+    error: 'invalid_request',
+    reason: 'header_malformed',
+  },
+  {
+    name: 'Bearer followed by spaces only',
+    authorization: () => 'Bearer    ',
+    status: 400,
+    error: 'invalid_request',
+    reason: 'header_malformed',
+  },
+  {
+    name: 'two tokens in one header',
+    authorization: () => `Bearer ${goodToken} ${goodToken}`,
+    status: 400,
+    error: 'invalid_request',
+    reason: 'header_malformed',
+  },
+  {
+    name: 'two comma-separated credentials',
+    authorization: () => `Bearer ${goodToken}, Bearer ${goodToken}`,
+    status: 400,
+    error: 'invalid_request',
+    reason: 'header_malformed',
+  },
+  {
+    name: 'two Authorization headers',
+    authorization: () => [`Bearer ${goodToken}`, `Bearer ${goodToken}`],
+    status: 400,
+    error: 'invalid_request',
+    reason: 'multiple_tokens',
+  },
+  {
+    name: 'characters outside b64token',
+    authorization: () => 'Bearer abc$def',
+    status: 400,
+    error: 'invalid_request',
+    reason: 'header_malformed',
+  },
+  {
+    name: 'token in the query string',
+    path: '/projects/X?access_token=abc.def.ghi',
+    status: 400,
+    error: 'invalid_request',
+    reason: 'query_token_disabled',
+  },
+  {
+    name: 'token in the query and the header',
+    path: '/projects/X?access_token=abc',
+    token: () => goodToken,
+    status: 400,
+    error: 'invalid_request',
+    reason: 'query_token_disabled',
+  },
+  {
+    name: 'token in a form body',
+    path: '/projects/X/rows',
+    body: 'access_token=abc.def.ghi',
+    contentType: 'application/x-www-form-urlencoded',
+    status: 400,
+    error: 'invalid_request',
+    reason: 'body_token_disabled',
+  },
+  // ── shape ─────────────────────────────────────────────────────────────────
+  {
+    name: 'one segment',
+    token: () => 'garbage',
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'two segments',
+    token: () => goodToken.split('.').slice(0, 2).join('.'),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'four segments',
+    token: () => `${goodToken}.abc`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'empty signature segment',
+    token: () => goodToken.split('.').slice(0, 2).join('.') + '.',
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'header is not JSON',
+    token: () => `${b64('not json')}.${goodToken.split('.')[1]}.${goodToken.split('.')[2]}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'payload is not JSON',
+    token: () => `${goodToken.split('.')[0]}.${b64('{"iss":')}.${goodToken.split('.')[2]}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'payload is a JSON array',
+    token: () => `${goodToken.split('.')[0]}.${b64([1, 2])}.${goodToken.split('.')[2]}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_malformed',
+  },
+  {
+    name: 'oversized token (10 KB)',
+    token: async () => forge({ pad: 'x'.repeat(10_000) }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_too_large',
+  },
+  {
+    name: 'JWE (five segments) encrypted to the issuer key',
+    token: async () =>
+      new CompactEncrypt(
+        new TextEncoder().encode(JSON.stringify({ iss: op.issuer, aud: AUDIENCE, exp: now() + 300 })),
+      )
+        .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' })
+        .encrypt(createPublicKey({ key: op.signingKey as never, format: 'jwk' })),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_encrypted',
+  },
+  // ── algorithms ────────────────────────────────────────────────────────────
+  {
+    name: 'alg none',
+    token: () => unsigned('none'),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'alg None',
+    token: () => unsigned('None'),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'alg NONE',
+    token: () => unsigned('NONE'),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'alg nOnE',
+    token: () => unsigned('nOnE'),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'HS256 signed with the public key (PEM)',
+    token: () =>
+      hmacWith(
+        createPublicKey({ key: op.signingKey as never, format: 'jwk' }).export({
+          type: 'spki',
+          format: 'pem',
+        }),
+      ),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'HS256 signed with the public JWK',
+    token: () => hmacWith(JSON.stringify({ kty: 'RSA', n: op.signingKey.n, e: op.signingKey.e })),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'alg missing from the header',
+    token: () => `${b64({ typ: 'JWT' })}.${goodToken.split('.')[1]}.${goodToken.split('.')[2]}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'algorithm_not_allowed',
+  },
+  {
+    name: 'RS256 signature relabelled PS256',
+    token: () =>
+      `${b64({ alg: 'PS256', typ: 'at+jwt', kid: op.signingKey.kid })}.${goodToken.split('.')[1]}.${goodToken.split('.')[2]}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'key_mismatch',
+  },
+  {
+    name: 'ECDSA zero signature (psychic signature) naming the RSA kid',
+    token: () =>
+      `${b64({ alg: 'ES256', kid: op.signingKey.kid })}.${goodToken.split('.')[1]}.${Buffer.alloc(64).toString('base64url')}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'key_mismatch',
+  },
+  {
+    name: 'ECDSA zero signature without a kid',
+    token: () =>
+      `${b64({ alg: 'ES256' })}.${goodToken.split('.')[1]}.${Buffer.alloc(64).toString('base64url')}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'unknown_kid',
+  },
+  // ── keys ──────────────────────────────────────────────────────────────────
+  {
+    name: 'unknown kid (attacker key)',
+    token: () => forge({}, {}, attackerJwk),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'unknown_kid',
+  },
+  {
+    name: 'attacker key claiming the issuer kid',
+    token: () => forge({}, {}, { ...attackerJwk, kid: op.signingKey.kid }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'jku header injection',
+    token: () => forge({}, { jku: `${attacker.url}/jwks`, kid: attackerJwk.kid }, attackerJwk),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'unknown_kid',
+  },
+  {
+    name: 'x5u header injection',
+    token: () => forge({}, { x5u: `${attacker.url}/cert.pem`, kid: attackerJwk.kid }, attackerJwk),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'unknown_kid',
+  },
+  {
+    name: 'embedded jwk header (attacker public key)',
+    token: async () =>
+      new SignJWT({ iss: op.issuer, aud: AUDIENCE, exp: now() + 300, scope: 'project-X' })
+        .setProtectedHeader({ alg: 'RS256', jwk: { kty: 'RSA', n: attackerJwk.n!, e: attackerJwk.e! } })
+        .sign(attackerKey),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'unknown crit header',
+    token: () =>
+      signRaw({ alg: 'RS256', kid: op.signingKey.kid, crit: ['exp-policy'], 'exp-policy': 'lenient' }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'unsupported_critical_header',
+  },
+  // ── integrity ─────────────────────────────────────────────────────────────
+  {
+    name: 'tampered payload (scope added)',
+    token: async () => {
+      const [h, p, s] = (await forge({ scope: 'read' })).split('.');
+      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+      return `${h}.${b64({ ...claims, scope: 'read project-X' })}.${s}`;
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'spliced signature from another token',
+    token: async () => {
+      const a = (await forge({ scope: 'project-X' })).split('.');
+      const b = (await forge({ scope: 'read' })).split('.');
+      return `${a[0]}.${a[1]}.${b[2]}`;
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'signature truncated',
+    token: () => goodToken.slice(0, -8),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  // ── claims ────────────────────────────────────────────────────────────────
+  {
+    name: 'expired',
+    token: () => forge({ exp: now() - 60, iat: now() - 360 }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_expired',
+  },
+  {
+    name: 'exp missing',
+    token: () => forge({ exp: undefined }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'claim_missing',
+  },
+  {
+    name: 'exp as a string',
+    token: () => forge({ exp: String(now() + 300) }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'claim_invalid',
+  },
+  {
+    name: 'not yet valid (nbf)',
+    token: () => forge({ nbf: now() + 120 }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'token_not_yet_valid',
+  },
+  {
+    name: 'issued in the future (iat)',
+    token: () => forge({ iat: now() + 120 }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'iat_in_future',
+  },
+  {
+    name: 'wrong issuer',
+    token: () => forge({ iss: 'https://evil.example' }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'issuer_mismatch',
+  },
+  {
+    name: 'issuer with a trailing slash',
+    token: () => forge({ iss: `${op.issuer}/` }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'issuer_mismatch',
+  },
+  {
+    name: 'issuer missing',
+    token: () => forge({ iss: undefined }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'issuer_mismatch',
+  },
+  {
+    name: 'wrong audience',
+    token: () => forge({ aud: 'https://other.example' }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'audience_mismatch',
+  },
+  {
+    name: 'audience missing',
+    token: () => forge({ aud: undefined }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'audience_mismatch',
+  },
+  {
+    name: 'audience as prefix of ours',
+    token: () => forge({ aud: 'https://tables.example.evil' }),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'audience_mismatch',
+  },
+  // ── authorization ─────────────────────────────────────────────────────────
+  {
+    name: 'scope that only has the required one as a prefix (project-X2)',
+    token: () => forge({ scope: 'project-X2' }),
+    status: 403,
+    error: 'insufficient_scope',
+    reason: 'scope_missing',
+  },
+  {
+    name: 'scope that differs in case (project-x)',
+    token: () => forge({ scope: 'project-x' }),
+    status: 403,
+    error: 'insufficient_scope',
+    reason: 'scope_missing',
+  },
+  {
+    name: 'scope as a substring (my-project-X)',
+    token: () => forge({ scope: 'my-project-X' }),
+    status: 403,
+    error: 'insufficient_scope',
+    reason: 'scope_missing',
+  },
+  {
+    name: 'no scope at all',
+    token: () => forge({ scope: undefined }),
+    status: 403,
+    error: 'insufficient_scope',
+    reason: 'scope_missing',
+  },
+];
+
+/** Cases that must pass: the controls that show the corpus is not rejecting everything. */
+const controls: { name: string; authorization: () => Promise<string> | string; path?: string }[] = [
+  { name: 'real token from oidc-provider', authorization: () => `Bearer ${goodToken}` },
+  { name: 'scheme in lower case', authorization: () => `bearer ${goodToken}` },
+  { name: 'scheme in upper case', authorization: () => `BEARER ${goodToken}` },
+  {
+    name: 'expired by less than the clock tolerance',
+    authorization: async () => `Bearer ${await forge({ exp: now() - 2 })}`,
+  },
+  {
+    name: 'audience array containing ours',
+    authorization: async () => `Bearer ${await forge({ aud: ['x', AUDIENCE] })}`,
+  },
+  {
+    name: 'hand-signed token (control for the crit case)',
+    authorization: () => `Bearer ${signRaw({ alg: 'RS256', kid: op.signingKey.kid })}`,
+  },
+  {
+    name: 'token signed by the previous, still published key',
+    authorization: async () => `Bearer ${await forge({}, {}, op.previousKey)}`,
+  },
+];
+
+beforeAll(async () => {
+  op = await startOidcProvider({
+    clients: [{ clientId: 'svc', clientSecret: 'svc-secret', scopes: ['project-X', 'read'] }],
+    resources: { [AUDIENCE]: { scopes: ['project-X', 'read'] } },
+    previousKey: true,
+  });
+  const pair = await generateKeyPair('RS256', { extractable: true });
+  attackerKey = pair.privateKey;
+  attackerJwk = { ...(await exportJWK(pair.privateKey)), kid: 'attacker', alg: 'RS256' };
+  attacker = await listen((_req, res) => {
+    attackerHits++;
+    res.setHeader('content-type', 'application/json');
+    res.end(
+      JSON.stringify({
+        keys: [{ kty: 'RSA', n: attackerJwk.n, e: attackerJwk.e, kid: 'attacker', alg: 'RS256' }],
+      }),
+    );
+  });
+
+  const app = express();
+  app.use(express.urlencoded({ extended: false }));
+  app.use(
+    requireAuth({
+      issuer: op.issuer,
+      audience: AUDIENCE,
+      onRejection: (event) => rejections.push(event),
+    }),
+  );
+  app.get('/projects/X', requireScope('project-X'), (req, res) => {
+    res.json({ clientId: req.auth?.clientId });
+  });
+  app.post('/projects/X/rows', requireScope('project-X'), (_req, res) => res.json({ ok: true }));
+  api = await listen(app);
+
+  const response = await fetch(`${op.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from('svc:svc-secret').toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'project-X', resource: AUDIENCE }),
+  });
+  goodToken = ((await response.json()) as { access_token: string }).access_token;
+});
+
+afterAll(async () => {
+  await api?.close();
+  await attacker?.close();
+  await op?.close();
+});
+
+describe('bad-token corpus over HTTP', () => {
+  it('has at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(cases)('$name → $status', async (c) => {
+    rejections = [];
+    let authorization = c.authorization ? await c.authorization() : undefined;
+    if (c.token) authorization = `Bearer ${await c.token()}`;
+    const headers: Record<string, string | string[]> = {};
+    if (authorization !== undefined) headers.authorization = authorization;
+    if (c.contentType) headers['content-type'] = c.contentType;
+    const res = await rawRequest(`${api.url}${c.path ?? '/projects/X'}`, {
+      method: c.body === undefined ? 'GET' : 'POST',
+      headers,
+      ...(c.body === undefined ? {} : { body: c.body }),
+    });
+
+    expect(res.status).toBe(c.status);
+    expect(res.headers['www-authenticate']).toMatch(challenge(c.error));
+    if (c.error === 'insufficient_scope')
+      expect(res.headers['www-authenticate']).toContain('scope="project-X"');
+    const body = JSON.parse(res.body);
+    expect(body.error).toBe(c.error ?? 'invalid_token');
+    expect(typeof body.error_description).toBe('string');
+    expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
+    if (authorization !== undefined) {
+      const token = String(authorization).replace(/^\S+\s*/, '');
+      if (token.length > 12) expect(res.body).not.toContain(token);
+    }
+    expect(rejections.map((r) => r.reason)).toContain(c.reason);
+  });
+
+  it.each(controls)('control: $name → 200', async (c) => {
+    const res = await rawRequest(`${api.url}${c.path ?? '/projects/X'}`, {
+      headers: { authorization: await c.authorization() },
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ clientId: 'svc' });
+  });
+
+  it('never fetched keys from a jku or x5u URL', () => {
+    expect(attackerHits).toBe(0);
+  });
+
+  it('rejects a token whose key was rotated out of the JWKS', async () => {
+    const oldKeyToken = await forge({}, {}, op.previousKey);
+    op.unpublishKey(op.previousKey!.kid);
+    // A verifier that has not cached the old key (a new replica, or after its JWKS refresh).
+    const app = express();
+    const seen: RejectionEvent[] = [];
+    app.get(
+      '/',
+      requireAuth({ issuer: op.issuer, audience: AUDIENCE, onRejection: (e) => seen.push(e) }),
+      (_q, r) => r.end('ok'),
+    );
+    const fresh = await listen(app);
+    try {
+      const res = await rawRequest(fresh.url, { headers: { authorization: `Bearer ${oldKeyToken}` } });
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(challenge('invalid_token'));
+      expect(seen.map((e) => e.reason)).toEqual(['unknown_kid']);
+      const current = await rawRequest(fresh.url, { headers: { authorization: `Bearer ${goodToken}` } });
+      expect(current.status).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a header larger than Node accepts is refused before the middleware', async () => {
+    const res = await rawRequest(`${api.url}/projects/X`, {
+      headers: { authorization: `Bearer ${'a'.repeat(20_000)}` },
+    });
+    expect(res.status).toBe(431);
+  });
+});
