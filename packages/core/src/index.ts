@@ -1,3 +1,35 @@
 // Errors
 export { M2mAuthError, ConfigurationError, AuthError } from './errors.js';
 export type { AuthErrorCode, AuthErrorReason, AuthErrorOptions } from './errors.js';
+
+// Outbound
+export {
+  OutboundError,
+  TokenRequestError,
+  TokenEndpointCooldownError,
+  TokenRequestTimeoutError,
+  TokenRequestNetworkError,
+  InvalidTokenResponseError,
+  TokenDiscoveryError,
+  CredentialsUnavailableError,
+  TokenSourceClosedError,
+} from './errors.js';
+export type { OutboundErrorCode, TokenRequestErrorOptions, InvalidTokenResponseReason } from './errors.js';
+export type { Token, TokenSource } from './tokens/token-source.js';
+export { ClientCredentials } from './tokens/client-credentials.js';
+export type { ClientCredentialsOptions } from './tokens/client-credentials.js';
+export { RefreshTokenSource } from './tokens/refresh-token-source.js';
+export type { RefreshTokenSourceOptions } from './tokens/refresh-token-source.js';
+export { StaticToken } from './tokens/static-token.js';
+export type { StaticTokenOptions } from './tokens/static-token.js';
+export type { ClientAuthMethod, ClientSecret, ClientPrivateKey } from './tokens/client-auth.js';
+export type { ExtraParams } from './tokens/request-params.js';
+export type { RefreshOptions, RetryOptions } from './tokens/token-cache.js';
+export { memoryStore } from './stores/memory-store.js';
+export type { MemoryStoreOptions } from './stores/memory-store.js';
+export type { TokenStore, StoredToken, ReleaseLock } from './stores/token-store.js';
+export { authFetch } from './fetch/auth-fetch.js';
+export type { AuthFetchOptions } from './fetch/auth-fetch.js';
+export { TokenEvents } from './events/token-events.js';
+export type { TokenEvent, TokenEventType, TokenEventListener, RefreshReason } from './events/token-events.js';
+export type { FetchLike } from './lib/fetch-json.js';

@@ -1,0 +1,198 @@
+import { ConfigurationError } from '../errors.js';
+import type { FetchLike } from '../lib/fetch-json.js';
+import { isLoopbackHost, parseSecureUrl } from '../lib/secure-url.js';
+import type { Token, TokenSource } from '../tokens/token-source.js';
+
+/** Options of {@link authFetch}. */
+export interface AuthFetchOptions {
+  /**
+   * Origins (`https://api.example`, no path) whose requests get the token. Required unless `anyOrigin`.
+   * `http:` origins only on loopback or with `allowInsecureRequests`.
+   */
+  origins?: readonly (string | URL)[];
+  /**
+   * Send the token to every origin (`https:`, or `http:` on loopback or with `allowInsecureRequests`).
+   * Default is false; prefer `origins`.
+   */
+  anyOrigin?: boolean;
+  /** Allow `http:` origins on non-loopback hosts. Default is false. */
+  allowInsecureRequests?: boolean;
+  /** Largest number of redirects followed. Default is 20, as in `fetch`. */
+  maxRedirects?: number;
+  /** The underlying `fetch`. Default is the global `fetch`. */
+  fetch?: FetchLike;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+];
+
+function replayable(body: unknown): boolean {
+  return (
+    body === null ||
+    body === undefined ||
+    typeof body === 'string' ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof URLSearchParams ||
+    body instanceof FormData ||
+    body instanceof Blob
+  );
+}
+
+/** `401`, or a challenge that says the token is invalid (RFC 6750 §3.1). */
+function rejectsToken(response: Response): boolean {
+  if (response.status === 401) return true;
+  const challenge = response.headers.get('www-authenticate');
+  return challenge !== null && /error\s*=\s*"?invalid_token"?/i.test(challenge);
+}
+
+type Init = RequestInit & { duplex?: 'half' };
+
+/**
+ * Returns a `fetch` that attaches `Authorization: <type> <token>` from `source` to requests whose origin
+ * is allowed, and only to those. On a `401` (or `WWW-Authenticate: … error="invalid_token"`) it
+ * invalidates that token and retries once with a fresh one, when the body can be replayed (none, string,
+ * buffer, `URLSearchParams`, `FormData`, `Blob`; not a stream). Redirects are followed by hand: the token
+ * is attached only at allowed origins, and an `Authorization` header is dropped when the origin changes.
+ *
+ * @example
+ * ```ts
+ * const api = authFetch(source, { origins: ['https://acme.api.example'] });
+ * const res = await api('https://acme.api.example/v1/projects/45c0/tables');
+ * ```
+ */
+export function authFetch(source: TokenSource, options: AuthFetchOptions): FetchLike {
+  if (
+    typeof source !== 'object' ||
+    source === null ||
+    typeof source.getToken !== 'function' ||
+    typeof source.invalidate !== 'function'
+  ) {
+    throw new ConfigurationError('source must be a TokenSource (getToken, invalidate)');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('options are required: pass origins (or anyOrigin: true)');
+  }
+  const insecure = options.allowInsecureRequests === true;
+  const anyOrigin = options.anyOrigin === true;
+  if (anyOrigin && options.origins !== undefined) {
+    throw new ConfigurationError('pass either origins or anyOrigin, not both');
+  }
+  if (!anyOrigin && (!Array.isArray(options.origins) || options.origins.length === 0)) {
+    throw new ConfigurationError('origins must be a non-empty array of origins (or set anyOrigin: true)');
+  }
+  const origins = new Set<string>();
+  for (const entry of options.origins ?? []) {
+    const url = parseSecureUrl(entry, 'origins', insecure);
+    if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+      throw new ConfigurationError('origins entries must be bare origins such as https://api.example');
+    }
+    origins.add(url.origin);
+  }
+  const maxRedirects = options.maxRedirects ?? 20;
+  if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
+    throw new ConfigurationError('maxRedirects must be a non-negative integer');
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigurationError('fetch must be a function');
+  }
+  const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+
+  const allowed = (url: URL): boolean => {
+    if (origins.has(url.origin)) return true;
+    if (!anyOrigin) return false;
+    return (
+      url.protocol === 'https:' || (url.protocol === 'http:' && (insecure || isLoopbackHost(url.hostname)))
+    );
+  };
+
+  return async (input, init) => {
+    let url: URL;
+    let method: string;
+    let headers: Headers;
+    let body: unknown;
+    let rest: Init;
+    let redirectMode: RequestRedirect;
+    if (input instanceof Request) {
+      const request = init ? new Request(input, init) : input;
+      url = new URL(request.url);
+      method = request.method;
+      headers = new Headers(request.headers);
+      body = request.body;
+      redirectMode = request.redirect;
+      rest = { signal: request.signal };
+    } else {
+      url = new URL(input);
+      const { method: m, headers: h, body: b, redirect, ...others } = init ?? {};
+      method = (m ?? 'GET').toUpperCase();
+      headers = new Headers(h);
+      body = b ?? null;
+      redirectMode = redirect ?? 'follow';
+      rest = others;
+    }
+    const canReplay = replayable(body);
+    const firstOrigin = url.origin;
+
+    const chain = async (token: Token | undefined) => {
+      let hopUrl = url;
+      let hopMethod = method;
+      let hopBody = body;
+      const hopHeaders = new Headers(headers);
+      for (let hops = 0; ; hops++) {
+        const sent = new Headers(hopHeaders);
+        let used: Token | undefined;
+        if (allowed(hopUrl)) {
+          token ??= await source.getToken();
+          used = token;
+          sent.set('authorization', `${token.type} ${token.value}`);
+        } else if (hopUrl.origin !== firstOrigin) {
+          sent.delete('authorization');
+        }
+        const hopInit: Init = { ...rest, method: hopMethod, headers: sent, redirect: 'manual' };
+        if (hopBody !== null && hopBody !== undefined) {
+          hopInit.body = hopBody as BodyInit;
+          if (!replayable(hopBody)) hopInit.duplex = 'half';
+        }
+        const response = await baseFetch(hopUrl, hopInit);
+        const location = response.headers.get('location');
+        if (!REDIRECTS.has(response.status) || location === null || redirectMode === 'manual') {
+          return { response, used };
+        }
+        await response.body?.cancel().catch(() => undefined);
+        if (redirectMode === 'error')
+          throw new TypeError('fetch failed: redirect while redirect mode is "error"');
+        if (hops >= maxRedirects) throw new TypeError('fetch failed: too many redirects');
+        const next = new URL(location, hopUrl);
+        if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+          throw new TypeError('fetch failed: redirect to a URL that is not http(s)');
+        }
+        if (
+          (response.status === 303 && hopMethod !== 'GET' && hopMethod !== 'HEAD') ||
+          ((response.status === 301 || response.status === 302) && hopMethod === 'POST')
+        ) {
+          hopMethod = 'GET';
+          hopBody = null;
+          for (const name of BODY_HEADERS) hopHeaders.delete(name);
+        } else if (!replayable(hopBody)) {
+          throw new TypeError('fetch failed: cannot follow a 307/308 redirect with a stream body');
+        }
+        if (next.origin !== hopUrl.origin) hopHeaders.delete('authorization');
+        hopUrl = next;
+      }
+    };
+
+    const first = await chain(undefined);
+    if (!first.used || !canReplay || !rejectsToken(first.response)) return first.response;
+    await source.invalidate(first.used.value);
+    const fresh = await source.getToken();
+    if (fresh.value === first.used.value) return first.response;
+    await first.response.body?.cancel().catch(() => undefined);
+    return (await chain(fresh)).response;
+  };
+}

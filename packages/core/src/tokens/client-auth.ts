@@ -1,0 +1,169 @@
+import { importJWK, importPKCS8, type JWK } from 'jose';
+import * as oidc from 'openid-client';
+import { ConfigurationError, CredentialsUnavailableError } from '../errors.js';
+
+/** How the client authenticates to the token endpoint. */
+export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | 'none';
+
+/** A client secret, or a function that returns the current one (from a secrets manager). */
+export type ClientSecret = string | (() => string | Promise<string>);
+
+/** A private key for `private_key_jwt`: a private JWK, or a PKCS#8 PEM string. */
+export type ClientPrivateKey = JWK | string;
+
+export interface ClientAuthOptions {
+  clientSecret?: ClientSecret | undefined;
+  privateKey?: ClientPrivateKey | undefined;
+  privateKeyAlg?: string | undefined;
+  privateKeyId?: string | undefined;
+  clientAuth?: ClientAuthMethod | undefined;
+}
+
+const METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_post',
+  'client_secret_basic',
+  'private_key_jwt',
+  'none',
+];
+
+function inferAlg(jwk: JWK): string {
+  if (typeof jwk.alg === 'string') return jwk.alg;
+  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
+  if (jwk.kty === 'OKP') return 'EdDSA';
+  return 'RS256';
+}
+
+/**
+ * Client authentication for token requests: validates the options once, resolves a secret function
+ * lazily (and again after an `invalid_client` answer), imports a private key once.
+ */
+export class ClientAuthentication {
+  readonly method: ClientAuthMethod;
+  readonly #secret: ClientSecret | undefined;
+  readonly #privateKey: ClientPrivateKey | undefined;
+  readonly #alg: string | undefined;
+  readonly #kid: string | undefined;
+  #resolvedSecret: Promise<string> | undefined;
+  #importedKey: Promise<oidc.PrivateKey> | undefined;
+
+  constructor(options: ClientAuthOptions) {
+    const { clientSecret, privateKey } = options;
+    if (options.clientAuth !== undefined && !METHODS.includes(options.clientAuth)) {
+      throw new ConfigurationError(`clientAuth must be one of ${METHODS.join(', ')}`);
+    }
+    if (clientSecret !== undefined) {
+      if (typeof clientSecret === 'string' ? clientSecret.length === 0 : typeof clientSecret !== 'function') {
+        throw new ConfigurationError('clientSecret must be a non-empty string or a function returning one');
+      }
+    }
+    if (privateKey !== undefined) {
+      if (typeof privateKey === 'string') {
+        if (!privateKey.includes('-----BEGIN PRIVATE KEY-----')) {
+          throw new ConfigurationError(
+            'privateKey must be a private JWK or a PKCS#8 PEM ("BEGIN PRIVATE KEY")',
+          );
+        }
+      } else if (typeof privateKey !== 'object' || privateKey === null || typeof privateKey.d !== 'string') {
+        throw new ConfigurationError('privateKey must be a private JWK (with "d") or a PKCS#8 PEM string');
+      }
+    }
+    if (clientSecret !== undefined && privateKey !== undefined) {
+      throw new ConfigurationError('pass either clientSecret or privateKey, not both');
+    }
+    this.method =
+      options.clientAuth ??
+      (privateKey !== undefined
+        ? 'private_key_jwt'
+        : clientSecret !== undefined
+          ? 'client_secret_post'
+          : 'none');
+    if ((this.method === 'client_secret_post' || this.method === 'client_secret_basic') && !clientSecret) {
+      throw new ConfigurationError(`clientAuth ${this.method} needs clientSecret`);
+    }
+    if (this.method === 'private_key_jwt' && privateKey === undefined) {
+      throw new ConfigurationError('clientAuth private_key_jwt needs privateKey');
+    }
+    if (this.method === 'none' && (clientSecret !== undefined || privateKey !== undefined)) {
+      throw new ConfigurationError('clientAuth none takes neither clientSecret nor privateKey');
+    }
+    if (options.privateKeyAlg !== undefined && typeof options.privateKeyAlg !== 'string') {
+      throw new ConfigurationError('privateKeyAlg must be a JWS algorithm name');
+    }
+    this.#secret = clientSecret;
+    this.#privateKey = privateKey;
+    this.#alg =
+      options.privateKeyAlg ??
+      (typeof privateKey === 'object' ? inferAlg(privateKey) : privateKey ? 'RS256' : undefined);
+    this.#kid = options.privateKeyId ?? (typeof privateKey === 'object' ? privateKey.kid : undefined);
+  }
+
+  /** True when a fresh secret can be asked for (the secret is a function). */
+  get canRotate(): boolean {
+    return typeof this.#secret === 'function';
+  }
+
+  /** Forgets the resolved secret, so that the secret function is called again. */
+  rotate(): void {
+    this.#resolvedSecret = undefined;
+  }
+
+  async #getSecret(label: string): Promise<string> {
+    const secret = this.#secret;
+    if (typeof secret === 'string') return secret;
+    if (!secret) throw new ConfigurationError('clientSecret is missing');
+    const pending = (this.#resolvedSecret ??= (async () => {
+      let value: unknown;
+      try {
+        value = await secret();
+      } catch (cause) {
+        throw new CredentialsUnavailableError('the clientSecret function failed', label, { cause });
+      }
+      if (typeof value !== 'string' || value.length === 0) {
+        throw new CredentialsUnavailableError('the clientSecret function returned no secret', label);
+      }
+      return value;
+    })());
+    pending.catch(() => {
+      if (this.#resolvedSecret === pending) this.#resolvedSecret = undefined;
+    });
+    return pending;
+  }
+
+  async #getKey(): Promise<oidc.PrivateKey> {
+    const pending = (this.#importedKey ??= (async () => {
+      const input = this.#privateKey;
+      const alg = this.#alg ?? 'RS256';
+      let key: CryptoKey | Uint8Array;
+      try {
+        key = typeof input === 'string' ? await importPKCS8(input, alg) : await importJWK(input ?? {}, alg);
+      } catch (cause) {
+        throw new ConfigurationError(`privateKey could not be imported for ${alg}`, { cause });
+      }
+      if (key instanceof Uint8Array)
+        throw new ConfigurationError('privateKey must be an asymmetric private key');
+      return this.#kid === undefined ? { key } : { key, kid: this.#kid };
+    })());
+    pending.catch(() => {
+      if (this.#importedKey === pending) this.#importedKey = undefined;
+    });
+    return pending;
+  }
+
+  /** The `openid-client` client authentication for one request. */
+  async build(assertionAudience: string, label: string): Promise<oidc.ClientAuth> {
+    switch (this.method) {
+      case 'client_secret_post':
+        return oidc.ClientSecretPost(await this.#getSecret(label));
+      case 'client_secret_basic':
+        return oidc.ClientSecretBasic(await this.#getSecret(label));
+      case 'private_key_jwt':
+        return oidc.PrivateKeyJwt(await this.#getKey(), {
+          [oidc.modifyAssertion]: (_header, payload) => {
+            payload.aud = assertionAudience;
+          },
+        });
+      case 'none':
+        return oidc.None();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import * as oidc from 'openid-client';
+import { discoverIssuer } from '../discovery/discover-issuer.js';
+import { ConfigurationError, OutboundError, TokenDiscoveryError, TokenRequestError } from '../errors.js';
+import type { FetchLike } from '../lib/fetch-json.js';
+import { guardedFetch } from '../lib/guarded-fetch.js';
+import { parseSecureUrl } from '../lib/secure-url.js';
+import { ClientAuthentication, type ClientAuthOptions } from './client-auth.js';
+import { mapGrantError } from './grant-errors.js';
+
+/** Options shared by the token sources that talk to a token endpoint. */
+export interface TokenEndpointOptions extends ClientAuthOptions {
+  issuer?: string | URL | undefined;
+  tokenEndpoint?: string | URL | undefined;
+  clientId: string;
+  assertionAudience?: string | undefined;
+  allowInsecureRequests?: boolean | undefined;
+  timeout?: number | undefined;
+  maxResponseBytes?: number | undefined;
+  fetch?: FetchLike | undefined;
+}
+
+export const DEFAULT_TIMEOUT = 5000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 262_144;
+/** Cooldown (in milliseconds) after a `429` that has no `Retry-After`. */
+export const DEFAULT_COOLDOWN = 5000;
+
+export function positive(value: unknown, option: string, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new ConfigurationError(`${option} must be a ${allowZero ? 'non-negative' : 'positive'} number`);
+  }
+  return value;
+}
+
+/**
+ * A token endpoint, found by discovery or configured directly, and the client that talks to it. Every
+ * request goes through `openid-client` with a guarded `customFetch` (timeout, no redirects, size limit).
+ */
+export class TokenEndpoint {
+  readonly clientId: string;
+  readonly auth: ClientAuthentication;
+  /** The configured issuer or token endpoint, for errors and the cache key. */
+  readonly label: string;
+  readonly kind: 'issuer' | 'token_endpoint';
+  readonly timeout: number;
+  readonly #issuer: URL | undefined;
+  readonly #tokenEndpoint: URL | undefined;
+  readonly #insecure: boolean;
+  readonly #maxBytes: number;
+  readonly #fetch: FetchLike;
+  readonly #assertionAudience: string | undefined;
+  #metadata: Promise<oidc.ServerMetadata> | undefined;
+
+  constructor(options: TokenEndpointOptions) {
+    if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
+    this.#insecure = options.allowInsecureRequests === true;
+    if ((options.issuer === undefined) === (options.tokenEndpoint === undefined)) {
+      throw new ConfigurationError('pass exactly one of issuer and tokenEndpoint');
+    }
+    if (options.issuer !== undefined) {
+      this.#issuer = parseSecureUrl(options.issuer, 'issuer', this.#insecure);
+      this.label = this.#issuer.href;
+      this.kind = 'issuer';
+    } else {
+      this.#tokenEndpoint = parseSecureUrl(options.tokenEndpoint, 'tokenEndpoint', this.#insecure);
+      if (this.#tokenEndpoint.username || this.#tokenEndpoint.password) {
+        throw new ConfigurationError('tokenEndpoint must not carry credentials');
+      }
+      this.label = this.#tokenEndpoint.href;
+      this.kind = 'token_endpoint';
+    }
+    if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
+      throw new ConfigurationError('clientId must be a non-empty string');
+    }
+    this.clientId = options.clientId;
+    this.auth = new ClientAuthentication(options);
+    this.timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
+    this.#maxBytes = positive(options.maxResponseBytes, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES);
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+      throw new ConfigurationError('fetch must be a function');
+    }
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    if (options.assertionAudience !== undefined && typeof options.assertionAudience !== 'string') {
+      throw new ConfigurationError('assertionAudience must be a string');
+    }
+    this.#assertionAudience = options.assertionAudience;
+  }
+
+  #guarded(closed: AbortSignal, label: string): FetchLike {
+    return guardedFetch({
+      fetch: this.#fetch,
+      timeout: this.timeout,
+      maxBytes: this.#maxBytes,
+      closed,
+      label,
+      defaultCooldown: DEFAULT_COOLDOWN,
+    });
+  }
+
+  /** Server metadata: discovered once (again after a failure), or built from `tokenEndpoint`. */
+  async metadata(closed: AbortSignal): Promise<oidc.ServerMetadata> {
+    if (this.#tokenEndpoint) {
+      return { issuer: this.#tokenEndpoint.origin, token_endpoint: this.#tokenEndpoint.href };
+    }
+    const issuer = this.#issuer as URL;
+    const pending = (this.#metadata ??= (async () => {
+      let config: oidc.Configuration;
+      try {
+        config = await discoverIssuer(issuer, {
+          timeout: this.timeout,
+          allowInsecureRequests: this.#insecure || issuer.protocol === 'http:',
+          fetch: this.#guarded(closed, issuer.href),
+        });
+      } catch (err) {
+        const own = await mapGrantError(err, issuer.href);
+        if (own.code === 'token_source_closed') throw own;
+        throw new TokenDiscoveryError(`discovery of ${issuer.href} failed: ${own.message}`, issuer.href);
+      }
+      const metadata = config.serverMetadata();
+      try {
+        parseSecureUrl(metadata.token_endpoint, 'token_endpoint', this.#insecure);
+      } catch {
+        throw new TokenDiscoveryError(
+          `${issuer.href} names no usable token_endpoint (https:, or http: on loopback or with allowInsecureRequests)`,
+          issuer.href,
+        );
+      }
+      return metadata;
+    })());
+    pending.catch(() => {
+      if (this.#metadata === pending) this.#metadata = undefined;
+    });
+    return pending;
+  }
+
+  /**
+   * Runs one grant: `grant` receives a fresh `openid-client` configuration. After an `invalid_client`
+   * answer, a secret function is called once more and the grant repeated once.
+   */
+  async request(
+    closed: AbortSignal,
+    grant: (config: oidc.Configuration) => Promise<oidc.TokenEndpointResponse>,
+  ): Promise<oidc.TokenEndpointResponse> {
+    const metadata = await this.metadata(closed);
+    const endpoint = metadata.token_endpoint ?? this.label;
+    const audience = this.#assertionAudience ?? (this.kind === 'issuer' ? metadata.issuer : endpoint);
+    for (let rotated = false; ; rotated = true) {
+      const config = new oidc.Configuration(
+        metadata,
+        this.clientId,
+        undefined,
+        await this.auth.build(audience, endpoint),
+      );
+      config[oidc.customFetch] = this.#guarded(closed, endpoint) as oidc.CustomFetch;
+      config.timeout = Math.ceil(this.timeout / 1000) + 1;
+      if (new URL(endpoint).protocol === 'http:') oidc.allowInsecureRequests(config);
+      try {
+        return await grant(config);
+      } catch (err) {
+        const mapped = err instanceof OutboundError ? err : await mapGrantError(err, endpoint);
+        if (
+          !rotated &&
+          this.auth.canRotate &&
+          mapped instanceof TokenRequestError &&
+          mapped.error === 'invalid_client'
+        ) {
+          this.auth.rotate();
+          continue;
+        }
+        throw mapped;
+      }
+    }
+  }
+}
