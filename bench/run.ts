@@ -1,0 +1,7 @@
+/**
+ * `pnpm bench`: every benchmark in one run, each comparing m2m-auth with its peers and printing ratios.
+ */
+import { runInboundBench } from './inbound.js';
+
+await runInboundBench();
+process.exit(0);
