@@ -1,4 +1,4 @@
-import type { TestClientConfig } from './clients.js';
+import { normalizeClient, type TestClientConfig } from './clients.js';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from './keys.js';
 import { isRecord } from './lib/json.js';
 
@@ -117,6 +117,7 @@ export function resolveOptions(options: TestIssuerOptions | undefined): Resolved
 
   const clients = o.clients ?? [];
   if (!Array.isArray(clients)) fail('clients', 'must be an array');
+  const ids = new Set<string>();
   clients.forEach((client: unknown, i) => {
     if (!isRecord(client)) fail(`clients[${i}]`, 'must be an object');
     const { realm } = client;
@@ -125,6 +126,18 @@ export function resolveOptions(options: TestIssuerOptions | undefined): Resolved
       if (typeof realm !== 'string' || !realms.includes(realm)) {
         fail(`clients[${i}].realm`, `must be one of the realms (${realms.join(', ')})`);
       }
+    }
+    // The full check, before any key is generated or port taken.
+    const inRealm = realm ?? realms[0];
+    const checked = normalizeClient(client, `startTestIssuer: options.clients[${i}]`, {
+      permissionsClaim: 'permissions',
+      audience,
+      realm: inRealm,
+    });
+    if (client.clientId !== undefined) {
+      const key = `${inRealm ?? ''}\u0000${checked.clientId}`;
+      if (ids.has(key)) fail(`clients[${i}].clientId`, `'${checked.clientId}' is already registered`);
+      ids.add(key);
     }
   });
 

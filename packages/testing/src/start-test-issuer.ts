@@ -201,11 +201,11 @@ export async function startTestIssuer(options?: TestIssuerOptions): Promise<Test
       if (typeof name !== 'string') throw new TypeError('issuer.realm(name) needs a realm name');
       return realmOf(name).handle;
     },
-    mint: (claims, mintOptions = {}) => {
+    mint: async (claims, mintOptions = {}) => {
       const { realm, ...rest } = mintOptions;
       return realmOf(realm).mint(claims, rest);
     },
-    rotateKeys: (rotateOptions = {}) => {
+    rotateKeys: async (rotateOptions = {}) => {
       const { realm, ...rest } = rotateOptions;
       return realmOf(realm).rotateKeys(rest);
     },
