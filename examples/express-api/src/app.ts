@@ -9,6 +9,8 @@ export interface TablesApiOptions {
   audience: string;
   /** The Keycloak client whose roles count as permissions. Default is `tables-api`. */
   rolesClient?: string;
+  /** Clock skew tolerated (in seconds). Default is the verifier's (5). */
+  clockTolerance?: number;
 }
 
 const TABLES: Record<string, string[]> = {
@@ -28,6 +30,7 @@ export function createTablesApi(options: TablesApiOptions): Express {
       issuer: options.issuer,
       audience: options.audience,
       claims: keycloak({ clientId: options.rolesClient ?? 'tables-api' }),
+      ...(options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance }),
     }),
   );
 
