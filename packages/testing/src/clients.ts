@@ -4,19 +4,47 @@ import type { CryptoKey, JSONWebKeySet, JWK } from 'jose';
 import { isRecord, type JsonObject } from './lib/json.js';
 import { randomId, randomToken } from './lib/random.js';
 
-/** How a client authenticates at the token, introspection and revocation endpoints. */
+/**
+ * How a client authenticates at the token, introspection and revocation endpoints.
+ *
+ * @example
+ * ```ts
+ * issuer.clients.add({ clientId: 'svc', clientSecret: 's', authMethod: 'client_secret_basic' });
+ * ```
+ */
 export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
 
 /**
  * Where a client's permissions go in its access tokens: `'keycloak'` puts them in `realm_access.roles` and
  * in `resource_access[audience].roles` for each audience; `'permissions'` in a `permissions` array.
+ *
+ * @example
+ * ```ts
+ * issuer.clients.add({ permissions: ['AdministerClients'], permissionsClaim: 'permissions' });
+ * // access token: { …, "permissions": ["AdministerClients"] }
+ * ```
  */
 export type PermissionsClaim = 'keycloak' | 'permissions';
 
-/** `'jwt'` for self-contained signed tokens, `'opaque'` for random strings only introspection understands. */
+/**
+ * `'jwt'` for self-contained signed tokens, `'opaque'` for random strings only introspection understands.
+ *
+ * @example
+ * ```ts
+ * issuer.clients.add({ clientId: 'ibm-style', clientSecret: 's', tokenFormat: 'opaque' });
+ * ```
+ */
 export type TokenFormat = 'jwt' | 'opaque';
 
-/** A client's public key for `private_key_jwt`: a JWK, a `KeyObject` or a `CryptoKey`. */
+/**
+ * A client's public key for `private_key_jwt`: a JWK, a `KeyObject` or a `CryptoKey`.
+ *
+ * @example
+ * ```ts
+ * const { publicKey, privateKey } = await generateKeyPair('ES256');
+ * issuer.clients.add({ clientId: 'keyed', publicKey }); // the client signs its assertions with privateKey
+ * ```
+ */
 export type ClientPublicKey = JWK | KeyObject | CryptoKey;
 
 /**
@@ -81,7 +109,12 @@ export interface TestClientConfig {
 }
 
 /**
- * A registered client, as the issuer holds it (a snapshot; change it with `issuer.clients.update`).
+ * A registered client, as the issuer holds it (a frozen snapshot; change it with `issuer.clients.update`).
+ *
+ * @example
+ * ```ts
+ * const { clientId, clientSecret } = issuer.clients.add({ scopes: ['read'] });
+ * ```
  */
 export interface TestClient {
   readonly clientId: string;
@@ -106,7 +139,14 @@ export interface TestClient {
   readonly createdAt: Date;
 }
 
-/** Changes to a client: any field of {@link TestClientConfig} but its id and realm. */
+/**
+ * Changes to a client: any field of {@link TestClientConfig} but its id and realm.
+ *
+ * @example
+ * ```ts
+ * issuer.clients.update('svc', { scopes: ['read'], tokenLifetime: 5 });
+ * ```
+ */
 export type TestClientUpdate = Omit<TestClientConfig, 'clientId' | 'realm'>;
 
 /**

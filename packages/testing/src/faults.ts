@@ -1,6 +1,14 @@
 import { isRecord, type JsonValue } from './lib/json.js';
 
-/** The endpoints of the test issuer, as counted and as targeted by faults. */
+/**
+ * The endpoints of the test issuer, as counted and as targeted by faults. `'discovery'` covers both the
+ * OpenID Connect and the RFC 8414 documents; `'admin'` the client-management API.
+ *
+ * @example
+ * ```ts
+ * expect(issuer.count('token')).toBe(1);
+ * ```
+ */
 export type IssuerEndpoint = 'discovery' | 'jwks' | 'token' | 'introspection' | 'revocation' | 'admin';
 
 /** Every {@link IssuerEndpoint}. */
@@ -43,7 +51,14 @@ export interface Fault {
   realm?: string;
 }
 
-/** A fault for {@link TestIssuer.failNext}. */
+/**
+ * A fault for {@link TestIssuer.failNext}.
+ *
+ * @example
+ * ```ts
+ * issuer.failNext(3, { endpoint: 'token', status: 503, retryAfter: 2 });
+ * ```
+ */
 export interface FailNextOptions extends Fault {
   /** The endpoint whose next requests fail, or `'any'`. Default is `'token'`. */
   endpoint?: IssuerEndpoint | 'any';

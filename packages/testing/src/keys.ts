@@ -3,6 +3,11 @@ import { randomToken } from './lib/random.js';
 
 /**
  * The asymmetric JWS algorithms the test issuer can sign with. `EdDSA` uses an Ed25519 key.
+ *
+ * @example
+ * ```ts
+ * const issuer = await startTestIssuer({ algorithm: 'ES256' });
+ * ```
  */
 export type SigningAlgorithm =
   'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
@@ -21,7 +26,14 @@ export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = [
   'EdDSA',
 ];
 
-/** What {@link TestIssuer.rotateKeys} reports about the new signing key. */
+/**
+ * What {@link TestIssuer.rotateKeys} reports about the new signing key.
+ *
+ * @example
+ * ```ts
+ * const { kid, published } = await issuer.rotateKeys({ keepPrevious: false }); // published: [kid]
+ * ```
+ */
 export interface RotatedKey {
   /** The `kid` of the new signing key, now used for every token. */
   readonly kid: string;

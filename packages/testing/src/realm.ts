@@ -18,6 +18,11 @@ import { defined, signJwt, type MintOptions } from './mint.js';
 
 /**
  * The URLs of one issuer (the plain one, or one realm).
+ *
+ * @example
+ * ```ts
+ * const { issuer: iss, tokenEndpoint, jwksUri } = issuer.realm('acme');
+ * ```
  */
 export interface IssuerUrls {
   /** The issuer identifier (`iss` of its tokens), e.g. `http://127.0.0.1:PORT/auth/realms/acme`. */
@@ -36,7 +41,14 @@ export interface IssuerUrls {
   readonly adminEndpoint: string;
 }
 
-/** Options of {@link IssuerRealm.rotateKeys}. */
+/**
+ * Options of {@link IssuerRealm.rotateKeys}.
+ *
+ * @example
+ * ```ts
+ * await issuer.rotateKeys({ keepPrevious: false }); // tokens signed by the old key stop verifying
+ * ```
+ */
 export interface RotateKeysOptions {
   /** Whether the previous key stays in the JWKS (so its tokens keep verifying). Default is `true`. */
   keepPrevious?: boolean;
