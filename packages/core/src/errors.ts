@@ -153,7 +153,16 @@ export class AuthError extends M2mAuthError {
 
 // --- outbound ---
 
-/** Stable codes of the errors a token source or `authFetch` throws. */
+/**
+ * Stable codes of the errors a token source or `authFetch` throws.
+ *
+ * @example
+ * ```ts
+ * switch ((err as OutboundError).code) {
+ *   case 'token_endpoint_cooldown': break;
+ * }
+ * ```
+ */
 export type OutboundErrorCode =
   | 'token_request_failed'
   | 'token_endpoint_cooldown'
@@ -164,7 +173,14 @@ export type OutboundErrorCode =
   | 'credentials_unavailable'
   | 'token_source_closed';
 
-/** Base class of the outbound errors; `switch (err.code)` narrows to the subclass. */
+/**
+ * Base class of the outbound errors; `switch (err.code)` narrows to the subclass.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof OutboundError) log.warn({ code: err.code, endpoint: err.endpoint });
+ * ```
+ */
 export abstract class OutboundError extends M2mAuthError {
   abstract override readonly code: OutboundErrorCode;
   /** The token endpoint (or issuer, for discovery) that was asked, without query or credentials. */
@@ -176,6 +192,14 @@ export abstract class OutboundError extends M2mAuthError {
   }
 }
 
+/**
+ * What a {@link TokenRequestError} carries besides its message.
+ *
+ * @example
+ * ```ts
+ * new TokenRequestError('refused', endpoint, { status: 400, error: 'invalid_scope' });
+ * ```
+ */
 export interface TokenRequestErrorOptions {
   /** OAuth 2.0 `error` from the answer, when it had one. */
   error?: string | undefined;
@@ -280,7 +304,14 @@ export class TokenRequestNetworkError extends OutboundError {
   }
 }
 
-/** Why a token response was rejected. */
+/**
+ * Why a token response was rejected.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InvalidTokenResponseError && err.reason === 'too_large') raiseLimit();
+ * ```
+ */
 export type InvalidTokenResponseReason =
   'not_json' | 'too_large' | 'missing_access_token' | 'invalid_field' | 'unsupported_token_type';
 

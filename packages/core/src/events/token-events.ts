@@ -1,11 +1,23 @@
 import type { OutboundError } from '../errors.js';
 
-/** Why a token was requested. */
+/**
+ * Why a token was requested.
+ *
+ * @example
+ * ```ts
+ * source.events.on('refresh', (e) => metrics.increment(`token.refresh.${e.reason}`));
+ * ```
+ */
 export type RefreshReason = 'missing' | 'expired' | 'ahead';
 
 /**
  * What a token source reports. Every value is redacted: no event carries a token or a secret. `key` is
  * the cache key, itself a SHA-256 digest.
+ *
+ * @example
+ * ```ts
+ * new ClientCredentials({ tokenEndpoint, clientId, clientSecret, onEvent: (e: TokenEvent) => log.debug(e) });
+ * ```
  */
 export type TokenEvent =
   | {
@@ -57,10 +69,24 @@ export type TokenEvent =
       status: number;
     };
 
-/** The name of a {@link TokenEvent}. */
+/**
+ * The name of a {@link TokenEvent}.
+ *
+ * @example
+ * ```ts
+ * const type: TokenEventType = 'refresh_error';
+ * ```
+ */
 export type TokenEventType = TokenEvent['type'];
 
-/** A listener for one kind of {@link TokenEvent}. */
+/**
+ * A listener for one kind of {@link TokenEvent}.
+ *
+ * @example
+ * ```ts
+ * const onRetry: TokenEventListener<'retry'> = (e) => log.info(`retry ${e.attempt} in ${e.delay} ms`);
+ * ```
+ */
 export type TokenEventListener<T extends TokenEventType = TokenEventType> = (
   event: Extract<TokenEvent, { type: T }>,
 ) => void;

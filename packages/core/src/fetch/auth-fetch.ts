@@ -3,7 +3,14 @@ import type { FetchLike } from '../lib/fetch-json.js';
 import { isLoopbackHost, parseSecureUrl } from '../lib/secure-url.js';
 import type { Token, TokenSource } from '../tokens/token-source.js';
 
-/** Options of {@link authFetch}. */
+/**
+ * Options of {@link authFetch}.
+ *
+ * @example
+ * ```ts
+ * authFetch(source, { origins: ['https://api.example', 'http://127.0.0.1:8080'] });
+ * ```
+ */
 export interface AuthFetchOptions {
   /**
    * Origins (`https://api.example`, no path) whose requests get the token. Required unless `anyOrigin`.

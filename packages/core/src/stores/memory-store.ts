@@ -1,7 +1,14 @@
 import { ConfigurationError } from '../errors.js';
 import type { StoredToken, TokenStore } from './token-store.js';
 
-/** Options of {@link memoryStore}. */
+/**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * memoryStore({ maxEntries: 50 });
+ * ```
+ */
 export interface MemoryStoreOptions {
   /**
    * Largest number of entries (one per cache key); the oldest entry is evicted beyond it. Default is

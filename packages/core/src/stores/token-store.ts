@@ -20,7 +20,15 @@ export interface StoredToken {
   refreshAt: number;
 }
 
-/** Releases a lock taken with {@link TokenStore.lock}. */
+/**
+ * Releases a lock taken with {@link TokenStore.lock}.
+ *
+ * @example
+ * ```ts
+ * const release = await store.lock?.(key, 10_000);
+ * if (release) try { await askTheEndpoint(); } finally { await release(); }
+ * ```
+ */
 export type ReleaseLock = () => Promise<void> | void;
 
 /**

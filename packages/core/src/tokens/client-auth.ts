@@ -2,13 +2,34 @@ import { importJWK, importPKCS8, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { ConfigurationError, CredentialsUnavailableError } from '../errors.js';
 
-/** How the client authenticates to the token endpoint. */
+/**
+ * How the client authenticates to the token endpoint.
+ *
+ * @example
+ * ```ts
+ * new ClientCredentials({ tokenEndpoint, clientId, clientSecret, clientAuth: 'client_secret_basic' });
+ * ```
+ */
 export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt' | 'none';
 
-/** A client secret, or a function that returns the current one (from a secrets manager). */
+/**
+ * A client secret, or a function that returns the current one (from a secrets manager).
+ *
+ * @example
+ * ```ts
+ * const clientSecret: ClientSecret = () => secretsManager.getSecretValue('svc-client-secret');
+ * ```
+ */
 export type ClientSecret = string | (() => string | Promise<string>);
 
-/** A private key for `private_key_jwt`: a private JWK, or a PKCS#8 PEM string. */
+/**
+ * A private key for `private_key_jwt`: a private JWK, or a PKCS#8 PEM string.
+ *
+ * @example
+ * ```ts
+ * new ClientCredentials({ tokenEndpoint, clientId, privateKey: await readFile('client.pem', 'utf8'), privateKeyId: 'k1' });
+ * ```
+ */
 export type ClientPrivateKey = JWK | string;
 
 export interface ClientAuthOptions {

@@ -17,6 +17,11 @@ export const DEFAULT_LIFETIME = 300_000;
 
 /**
  * Options of {@link ClientCredentials}. Durations are in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: ClientCredentialsOptions = { issuer: 'https://auth.example/oidc', clientId: 'svc', clientSecret: 's', scope: 'openid' };
+ * ```
  */
 export interface ClientCredentialsOptions {
   /**

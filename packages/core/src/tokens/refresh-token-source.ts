@@ -13,6 +13,11 @@ import type { Token, TokenSource } from './token-source.js';
 /**
  * Options of {@link RefreshTokenSource}: those of {@link ClientCredentialsOptions} (without `audience`),
  * plus the refresh token. Durations are in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const options: RefreshTokenSourceOptions = { tokenEndpoint: 'https://hdp.example/oauth2/token', clientId: 'c', refreshToken: rt };
+ * ```
  */
 export interface RefreshTokenSourceOptions extends Omit<ClientCredentialsOptions, 'audience'> {
   /** The refresh token to start from. Required. Never logged. */

@@ -1,6 +1,13 @@
 import { ConfigurationError } from '../errors.js';
 
-/** Extra token request parameters; an array sends the parameter once per value. */
+/**
+ * Extra token request parameters; an array sends the parameter once per value.
+ *
+ * @example
+ * ```ts
+ * new ClientCredentials({ tokenEndpoint, clientId, clientSecret, extraParams: { tenant: 'acme' } });
+ * ```
+ */
 export type ExtraParams = Record<string, string | readonly string[]>;
 
 const RESERVED = new Set([

@@ -1,7 +1,14 @@
 import { ConfigurationError, TokenSourceClosedError } from '../errors.js';
 import type { Token, TokenSource } from './token-source.js';
 
-/** Options of {@link StaticToken}. */
+/**
+ * Options of {@link StaticToken}.
+ *
+ * @example
+ * ```ts
+ * new StaticToken(apiKey, { scheme: 'ApiKey' });
+ * ```
+ */
 export interface StaticTokenOptions {
   /** Authorization scheme sent with the token, e.g. `Basic` or `ApiKey`. Default is `Bearer`. */
   scheme?: string;

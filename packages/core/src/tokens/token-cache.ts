@@ -1,5 +1,4 @@
-import type {
-  TokenRequestError} from '../errors.js';
+import type { TokenRequestError } from '../errors.js';
 import {
   ConfigurationError,
   M2mAuthError,
@@ -17,6 +16,11 @@ import { positive } from './token-endpoint.js';
  * Retries of failed token requests: `5xx`, timeouts and network failures are retried with exponential
  * backoff and jitter (each delay between half and all of its doubled value), bounded in count
  * and total time.
+ *
+ * @example
+ * ```ts
+ * new ClientCredentials({ tokenEndpoint, clientId, clientSecret, retry: { retries: 4, maxElapsed: 20_000 } });
+ * ```
  */
 export interface RetryOptions {
   /** Retries after the first attempt. Default is 2. */
@@ -29,7 +33,14 @@ export interface RetryOptions {
   maxElapsed?: number;
 }
 
-/** When cached tokens are refreshed. */
+/**
+ * When cached tokens are refreshed.
+ *
+ * @example
+ * ```ts
+ * new ClientCredentials({ tokenEndpoint, clientId, clientSecret, refresh: { buffer: 30_000, jitter: 0.2 } });
+ * ```
+ */
 export interface RefreshOptions {
   /** Largest refresh buffer (in milliseconds) before expiry. Default is 60000. */
   buffer?: number;
