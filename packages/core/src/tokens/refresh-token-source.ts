@@ -67,7 +67,8 @@ export class RefreshTokenSource implements TokenSource {
     if (options.cacheId !== undefined && (typeof options.cacheId !== 'string' || !options.cacheId)) {
       throw new ConfigurationError('cacheId must be a non-empty string');
     }
-    if ((options as { audience?: unknown }).audience !== undefined) throw new ConfigurationError('audience is not a refresh-token grant option');
+    if ((options as { audience?: unknown }).audience !== undefined)
+      throw new ConfigurationError('audience is not a refresh-token grant option');
     const params = new RequestParams(options);
     const defaultLifetime = positive(options.defaultLifetime, 'defaultLifetime', DEFAULT_LIFETIME);
     if (options.store !== undefined) checkStore(options.store);
