@@ -23,7 +23,8 @@ export class ConfigurationError extends M2mAuthError {
 }
 
 /** The OAuth 2.0 (RFC 6750) error codes an inbound rejection maps to. */
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+export type AuthErrorCode =
+  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
 
 /**
  * Finer, machine-readable reasons for a rejection, for logs and metrics. Clients only see the `code` and

@@ -2,6 +2,21 @@
 export { M2mAuthError, ConfigurationError, AuthError } from './errors.js';
 export type { AuthErrorCode, AuthErrorReason, AuthErrorOptions } from './errors.js';
 
+// Inbound: verification
+export { createVerifier } from './verify/create-verifier.js';
+export type { Verifier, VerifierOptions, RejectionEvent } from './verify/create-verifier.js';
+export { authenticate, extractToken } from './verify/authenticate.js';
+export type { AuthRequest, AuthenticateOptions } from './verify/authenticate.js';
+export { DEFAULT_ALGORITHMS } from './verify/algorithms.js';
+export type { AsymmetricAlgorithm } from './verify/algorithms.js';
+
+// Inbound: principal and authorization checks
+export type { Principal, TokenClaims } from './principal/principal.js';
+export { keycloak, auth0, entra } from './principal/claim-mappers.js';
+export type { ClaimMapper, KeycloakMapperOptions } from './principal/claim-mappers.js';
+export { checkScopes, checkPermissions, checkClaims } from './principal/checks.js';
+export type { MatchMode, ClaimPredicate } from './principal/checks.js';
+
 // Outbound
 export {
   OutboundError,
