@@ -198,7 +198,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
-  async function verifyUncached(token: string, at: number): Promise<Principal> {
+  async function verifyUncached(token: string, at: number, seen: { issuer?: string }): Promise<Principal> {
     const segments = token.split('.');
     if (segments.length === 5) {
       throw new AuthError('invalid_token', 'encrypted tokens are not accepted', {
@@ -234,6 +234,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (!issuer) {
       throw new AuthError('invalid_token', 'token issuer is not accepted', { reason: 'issuer_mismatch' });
     }
+    seen.issuer = issuer.issuer;
     const keySet = await issuer.keySet();
     const resolved = await keySet.getKey({ alg, kid: header.kid });
 
@@ -274,6 +275,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         const hit = cache.get(token, at);
         if (hit) return hit;
       }
+      const seen: { issuer?: string } = {};
       try {
         if (typeof token !== 'string' || token === '') {
           throw new AuthError('invalid_token', 'token is malformed', { reason: 'token_malformed' });
@@ -281,12 +283,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (token.length > maxTokenLength) {
           throw new AuthError('invalid_token', 'token is too large', { reason: 'token_too_large' });
         }
-        const principal = await verifyUncached(token, at);
+        const principal = await verifyUncached(token, at, seen);
         cache.set(token, principal, cacheUntil(principal));
         return principal;
       } catch (err) {
         const error = mapJoseError(err);
-        reportRejection(error);
+        reportRejection(error, undefined, seen.issuer);
         throw error;
       }
     },

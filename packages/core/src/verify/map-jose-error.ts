@@ -23,14 +23,18 @@ export function mapJoseError(err: unknown): AuthError {
       case 'aud':
         return invalid('audience_mismatch', 'token audience is not accepted');
       case 'nbf':
+        if (err.reason !== 'check_failed') break;
         return invalid('token_not_yet_valid', 'token is not yet valid');
+      case 'iat':
+        // Only with maxTokenAge: jose checks that iat is not in the future (as we do otherwise).
+        if (err.reason !== 'check_failed') break;
+        return invalid('iat_in_future', 'token is issued in the future');
       case 'typ':
         return invalid('typ_invalid', 'token type is not an access token');
-      default:
-        return err.reason === 'missing'
-          ? invalid('claim_missing', `token lacks the ${safeName(err.claim)} claim`)
-          : invalid('claim_invalid', `token ${safeName(err.claim)} claim is invalid`);
     }
+    return err.reason === 'missing'
+      ? invalid('claim_missing', `token lacks the ${safeName(err.claim)} claim`)
+      : invalid('claim_invalid', `token ${safeName(err.claim)} claim is invalid`);
   }
   if (err instanceof jose.JWSSignatureVerificationFailed)
     return invalid('signature_invalid', 'token signature is invalid');
