@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { AuthError, ConfigurationError, M2mAuthError, type AuthErrorCode } from '../src/errors.js';
+
+describe('AuthError', () => {
+  it.each<[AuthErrorCode, number]>([
+    ['invalid_request', 400],
+    ['invalid_token', 401],
+    ['insufficient_scope', 403],
+    ['temporarily_unavailable', 503],
+  ])('%s maps to HTTP %i', (code, status) => {
+    const error = new AuthError(code, 'x', { reason: 'token_malformed' });
+    expect(error.status).toBe(status);
+    expect(error.statusCode).toBe(status);
+    expect(error.code).toBe(code);
+  });
+
+  it('is an M2mAuthError and an Error named AuthError', () => {
+    const error = new AuthError('invalid_token', 'token expired', { reason: 'token_expired' });
+    expect(error).toBeInstanceOf(M2mAuthError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('AuthError');
+    expect(error.message).toBe('token expired');
+    expect(error.reason).toBe('token_expired');
+  });
+
+  it('gives a bare challenge for a missing token', () => {
+    const error = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
+    expect(error.wwwAuthenticate('x')).toBe('Bearer realm="x"');
+    expect(error.wwwAuthenticate()).toBe('Bearer');
+    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
+  });
+
+  it('gives error and error_description for an invalid token', () => {
+    const error = new AuthError('invalid_token', 'token expired', { reason: 'token_expired' });
+    expect(error.wwwAuthenticate('api')).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="token expired"',
+    );
+    expect(error.headers).toEqual({
+      'WWW-Authenticate': 'Bearer error="invalid_token", error_description="token expired"',
+    });
+  });
+
+  it('gives error and error_description for a malformed request', () => {
+    const error = new AuthError('invalid_request', 'malformed Authorization header', {
+      reason: 'header_malformed',
+    });
+    expect(error.wwwAuthenticate('api')).toBe(
+      'Bearer realm="api", error="invalid_request", error_description="malformed Authorization header"',
+    );
+  });
+
+  it('adds scope="a b" for insufficient_scope', () => {
+    const error = new AuthError('insufficient_scope', 'requires all of scopes: a b', {
+      reason: 'scope_missing',
+      required: ['a', 'b'],
+    });
+    expect(error.required).toEqual(['a', 'b']);
+    expect(error.wwwAuthenticate('api')).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="requires all of scopes: a b", scope="a b"',
+    );
+  });
+
+  it('gives a challenge without an RFC 6750 error code when the issuer is unavailable', () => {
+    // RFC 6750 §3.1 defines no code for this; the 503 status and JSON body carry it.
+    const error = new AuthError('temporarily_unavailable', 'the token issuer keys are unavailable', {
+      reason: 'jwks_unavailable',
+    });
+    expect(error.wwwAuthenticate('api')).toBe('Bearer realm="api"');
+    expect(error.toJSON()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'the token issuer keys are unavailable',
+    });
+  });
+
+  it('sanitises quotes, backslashes, newlines and non-ASCII out of the description and the realm', () => {
+    const error = new AuthError('invalid_token', 'bad "kid"\\ here\r\nInjected: 1\u00e9', {
+      reason: 'unknown_kid',
+    });
+    expect(error.description).toBe('bad kid hereInjected: 1');
+    const header = error.wwwAuthenticate('a"b\\c\nd');
+    expect(header).toBe(
+      'Bearer realm="abcd", error="invalid_token", error_description="bad kid hereInjected: 1"',
+    );
+    expect(header).not.toMatch(/[\r\n\\]/);
+  });
+
+  it('sanitises required scopes in the scope parameter', () => {
+    const error = new AuthError('insufficient_scope', 'x', {
+      reason: 'scope_missing',
+      required: ['a"', 'b\n'],
+    });
+    expect(error.wwwAuthenticate()).toContain('scope="a b"');
+  });
+
+  it('serialises to { error, error_description } only', () => {
+    const error = new AuthError('invalid_token', 'token expired', {
+      reason: 'token_expired',
+      cause: new Error('secret detail eyJhbGciOi'),
+    });
+    expect(error.toJSON()).toEqual({ error: 'invalid_token', error_description: 'token expired' });
+    expect(JSON.stringify(error)).toBe('{"error":"invalid_token","error_description":"token expired"}');
+  });
+
+  it('keeps cause non-enumerable', () => {
+    const cause = new Error('secret detail eyJhbGciOi');
+    const error = new AuthError('temporarily_unavailable', 'x', { reason: 'jwks_unavailable', cause });
+    expect(error.cause).toBe(cause);
+    expect(Object.keys(error)).not.toContain('cause');
+    expect(Object.getOwnPropertyDescriptor(error, 'cause')?.enumerable).toBe(false);
+    expect(JSON.stringify({ ...error })).not.toContain('secret detail');
+    expect(JSON.stringify(error)).not.toContain('secret detail');
+  });
+
+  it('has no cause property at all without a cause', () => {
+    const error = new AuthError('invalid_token', 'x', { reason: 'token_malformed' });
+    expect('cause' in error).toBe(false);
+  });
+});
+
+describe('ConfigurationError', () => {
+  it('has the invalid_configuration code and its own name', () => {
+    const error = new ConfigurationError('issuer must be an absolute URL');
+    expect(error).toBeInstanceOf(M2mAuthError);
+    expect(error.code).toBe('invalid_configuration');
+    expect(error.name).toBe('ConfigurationError');
+    expect(error.message).toBe('issuer must be an absolute URL');
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../src/errors.js';
+import { isLoopbackHost, parseSecureUrl } from '../../src/lib/secure-url.js';
+
+describe('isLoopbackHost', () => {
+  it.each(['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]'])('%s is loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+
+  it.each([
+    'localhost.evil.example',
+    '127.0.0.1.evil.example',
+    '128.0.0.1',
+    '10.0.0.1',
+    '0.0.0.0',
+    'example.com',
+  ])('%s is not loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('parseSecureUrl', () => {
+  it('accepts https', () => {
+    expect(parseSecureUrl('https://id.example/realms/a', 'issuer').href).toBe('https://id.example/realms/a');
+  });
+
+  it('accepts a URL object', () => {
+    expect(parseSecureUrl(new URL('https://id.example'), 'issuer').hostname).toBe('id.example');
+  });
+
+  it.each(['http://localhost:8080/x', 'http://127.0.0.1/x', 'http://[::1]:3000/'])(
+    'accepts loopback http %s',
+    (url) => {
+      expect(parseSecureUrl(url, 'issuer').protocol).toBe('http:');
+    },
+  );
+
+  it('refuses http on another host unless allowInsecureRequests, naming the option', () => {
+    expect(() => parseSecureUrl('http://id.example', 'jwksUri')).toThrow(ConfigurationError);
+    expect(() => parseSecureUrl('http://id.example', 'jwksUri')).toThrow(/^jwksUri .*allowInsecureRequests/);
+    expect(() => parseSecureUrl('http://localhost.evil.example', 'issuer')).toThrow(ConfigurationError);
+    expect(parseSecureUrl('http://id.example', 'jwksUri', true).href).toBe('http://id.example/');
+  });
+
+  it.each([
+    ['a relative URL', '/certs'],
+    ['not a URL', 'not a url'],
+    ['a number', 42],
+    ['undefined', undefined],
+  ])('refuses %s, naming the option', (_name, value) => {
+    expect(() => parseSecureUrl(value, 'jwks_uri')).toThrow(/^jwks_uri must be an absolute URL/);
+  });
+
+  it.each(['ftp://id.example', 'file:///etc/passwd', 'javascript:alert(1)'])(
+    'refuses the scheme of %s even with allowInsecureRequests',
+    (url) => {
+      expect(() => parseSecureUrl(url, 'issuer', true)).toThrow(/^issuer must use https:/);
+    },
+  );
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimMapper } from '../../src/principal/claim-mappers.js';
+import type { VerifierOptions } from '../../src/verify/create-verifier.js';
+import { testKeys } from '../support/fake-issuer.js';
+import { fixture } from '../support/verifier-fixture.js';
+
+const keys = await testKeys();
+
+/**
+ * The claim mapper runs once per full verification, never on a cache hit: counting its calls tells a
+ * lookup from a signature check.
+ */
+async function counted(options: Partial<VerifierOptions> = {}) {
+  let verifications = 0;
+  const claims: ClaimMapper = () => {
+    verifications++;
+    return [];
+  };
+  const f = await fixture({ claims, ...options });
+  return { ...f, verifications: () => verifications };
+}
+
+describe('verified-token cache', () => {
+  it('a token presented again costs no request and no verification, even with the JWKS failing', async () => {
+    const { verifier, mint, network, idp, verifications } = await counted();
+    const token = await mint();
+    const first = await verifier.verify(token);
+    expect(network.count()).toBe(2); // discovery + JWKS
+    expect(verifications()).toBe(1);
+
+    network.fail(idp.jwksUri, 'http500');
+    network.fail(idp.oidcUrl, 'network');
+    idp.keys = [];
+    expect(await verifier.verify(token)).toBe(first);
+    expect(await verifier.verify(token)).toBe(first);
+    expect(network.count()).toBe(2);
+    expect(verifications()).toBe(1);
+  });
+
+  it('without the cache (cacheSize 0), the same token is verified each time', async () => {
+    const { verifier, mint, verifications } = await counted({ cacheSize: 0 });
+    const token = await mint();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifications()).toBe(2);
+  });
+
+  it('a cached token is rejected once the clock passes its exp plus the tolerance', async () => {
+    const { verifier, mint, clock, verifications, events } = await counted({ clockTolerance: 5 });
+    const token = await mint({ exp: clock.seconds + 60 });
+    await verifier.verify(token);
+    clock.advance(64);
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    expect(verifications()).toBe(1);
+    clock.advance(1);
+    await expect(verifier.verify(token)).rejects.toMatchObject({ status: 401, reason: 'token_expired' });
+    expect(events.map((e) => e.reason)).toEqual(['token_expired']);
+  });
+
+  it('a cached token is rejected once it is older than maxTokenAge', async () => {
+    const { verifier, mint, clock } = await counted({ clockTolerance: 5, maxTokenAge: 60 });
+    const token = await mint({ exp: clock.seconds + 3600 });
+    await verifier.verify(token);
+    clock.advance(64);
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    clock.advance(2);
+    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'token_too_old' });
+  });
+
+  it('is bounded: with cacheSize N, the least recently used of N+1 tokens is verified again', async () => {
+    const { verifier, mint, verifications } = await counted({ cacheSize: 2 });
+    const [t1, t2, t3] = await Promise.all([mint({ jti: '1' }), mint({ jti: '2' }), mint({ jti: '3' })]);
+    await verifier.verify(t1);
+    await verifier.verify(t2);
+    await verifier.verify(t3);
+    expect(verifications()).toBe(3);
+    await verifier.verify(t3);
+    await verifier.verify(t2);
+    expect(verifications()).toBe(3);
+    await verifier.verify(t1); // evicted: verified again (and now evicts t3)
+    expect(verifications()).toBe(4);
+  });
+
+  it('evicts by recency of use, and an evicted token meets the current keys again', async () => {
+    const { verifier, mint, idp, clock } = await counted({ cacheSize: 2, jwksCooldown: 0 });
+    const old = await mint({ jti: 'old' });
+    const kept = await mint({ jti: 'kept' });
+    await verifier.verify(old);
+    await verifier.verify(kept);
+    // The issuer rotates ec-1 out; new tokens are signed with ec-2.
+    idp.keys = [keys.ec2];
+    clock.advance(1);
+    await verifier.verify(kept); // refreshes `kept`
+    await verifier.verify(await mint({ jti: 'new' }, {}, keys.ec2)); // evicts `old`
+    await expect(verifier.verify(kept)).resolves.toBeDefined(); // still cached
+    await expect(verifier.verify(old)).rejects.toMatchObject({ reason: 'unknown_kid' });
+  });
+
+  it('cacheSize 0 disables the cache', async () => {
+    const { verifier, mint, verifications, idp, clock } = await counted({ cacheSize: 0 });
+    const token = await mint();
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(verifications()).toBe(2);
+    // And with the key gone from the issuer, the token fails as soon as the key set is refreshed.
+    idp.keys = [keys.ec2];
+    clock.advance(31);
+    await expect(verifier.verify(await mint({}, {}, keys.ec2))).resolves.toBeDefined();
+    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'unknown_kid' });
+  });
+
+  it('does not cache a rejection', async () => {
+    const { verifier, mint, network, idp, clock } = await counted();
+    const token = await mint();
+    network.fail(idp.jwksUri, 'http500');
+    await expect(verifier.verify(token)).rejects.toMatchObject({ status: 503 });
+    network.fail(idp.jwksUri, undefined);
+    clock.advance(31);
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+  });
+});
