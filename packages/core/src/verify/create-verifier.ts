@@ -198,7 +198,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
-  async function verifyUncached(token: string, at: number, seen: { issuer?: string }): Promise<Principal> {
+  async function verifyUncached(
+    token: string,
+    at: number,
+    seen: { issuer?: string },
+  ): Promise<{ claims: TokenClaims; issuer: string }> {
     const segments = token.split('.');
     if (segments.length === 5) {
       throw new AuthError('invalid_token', 'encrypted tokens are not accepted', {
@@ -253,8 +257,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof claims.iat === 'number' && claims.iat > at / 1000 + clockTolerance) {
       throw new AuthError('invalid_token', 'token is issued in the future', { reason: 'iat_in_future' });
     }
-    const permissions = options.claims ? options.claims(claims) : [];
-    return createPrincipal(claims, token, issuer.issuer, permissions);
+    return { claims, issuer: issuer.issuer };
   }
 
   function cacheUntil(principal: Principal): number {
@@ -276,6 +279,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (hit) return hit;
       }
       const seen: { issuer?: string } = {};
+      let verified: { claims: TokenClaims; issuer: string };
       try {
         if (typeof token !== 'string' || token === '') {
           throw new AuthError('invalid_token', 'token is malformed', { reason: 'token_malformed' });
@@ -283,14 +287,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
         if (token.length > maxTokenLength) {
           throw new AuthError('invalid_token', 'token is too large', { reason: 'token_too_large' });
         }
-        const principal = await verifyUncached(token, at, seen);
-        cache.set(token, principal, cacheUntil(principal));
-        return principal;
+        verified = await verifyUncached(token, at, seen);
       } catch (err) {
         const error = mapJoseError(err);
         reportRejection(error, undefined, seen.issuer);
         throw error;
       }
+      // Outside the try: a failing claim mapper is a bug in the app (a 500), not a bad token.
+      const permissions = options.claims ? options.claims(verified.claims) : [];
+      const principal = createPrincipal(verified.claims, token, verified.issuer, permissions);
+      cache.set(token, principal, cacheUntil(principal));
+      return principal;
     },
   };
 }

@@ -111,6 +111,16 @@ describe('createVerifier: the principal of a valid token', () => {
     expect([...principal.permissions]).toEqual(['tenant:acme']);
     expect(seen).toEqual(['acme']);
   });
+  it('lets a throwing claim mapper fail as the app bug it is, not as a bad token', async () => {
+    const bug = new TypeError('mapper bug');
+    const { verifier, mint, events } = await fixture({
+      claims: () => {
+        throw bug;
+      },
+    });
+    await expect(verifier.verify(await mint())).rejects.toBe(bug);
+    expect(events).toEqual([]);
+  });
 });
 
 describe('createVerifier: rejected before any network request', () => {
