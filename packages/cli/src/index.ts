@@ -1,0 +1,3 @@
+export { main } from './main.js';
+export { processIo } from './io.js';
+export type { Io, ProcessIo } from './io.js';

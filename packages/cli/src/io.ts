@@ -1,0 +1,87 @@
+/**
+ * What a command may touch of the outside world: the standard streams, the environment, the clock and a
+ * stop signal. The `m2m-auth` binary passes {@link processIo}; tests pass their own to run commands in
+ * process.
+ */
+export interface Io {
+  /** Writes to standard output, as is (commands add their own newlines). */
+  stdout(text: string): void;
+  /** Writes to standard error, as is. */
+  stderr(text: string): void;
+  /**
+   * Reads standard input to its end, or answers `undefined` when it is a terminal (nothing was piped),
+   * so that a command never waits for typing that nobody announced.
+   */
+  readStdin(): Promise<string | undefined>;
+  /** The environment variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Aborted when the process is asked to stop (SIGINT, SIGTERM); long-running commands return then. Read
+   * it only in commands that run until stopped: {@link processIo} catches the signals from the first read.
+   */
+  readonly signal: AbortSignal;
+  /** The clock (milliseconds since the epoch). Default is `Date.now`. */
+  now?(): number;
+}
+
+/**
+ * The {@link Io} of the running process, with `close()` to remove its signal handlers.
+ *
+ * @example
+ * ```ts
+ * const io = processIo();
+ * process.exitCode = await main(process.argv.slice(2), io);
+ * io.close();
+ * ```
+ */
+export interface ProcessIo extends Io {
+  /** Removes the SIGINT and SIGTERM handlers. Safe to call twice. */
+  close(): void;
+}
+
+/**
+ * The {@link Io} of the running Node.js process. Reading its `signal` installs SIGINT and SIGTERM
+ * handlers that abort it (until then the signals stop the process as usual); the handlers are removed at
+ * the first signal, so a second one stops the process the default way.
+ *
+ * @example
+ * ```ts
+ * const io = processIo();
+ * process.exitCode = await main(process.argv.slice(2), io);
+ * io.close();
+ * ```
+ */
+export function processIo(): ProcessIo {
+  const stop = new AbortController();
+  let listening = false;
+  const close = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  const onSignal = (): void => {
+    close();
+    stop.abort();
+  };
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    readStdin: async () => {
+      if (process.stdin.isTTY) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) {
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      }
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    env: process.env,
+    get signal() {
+      if (!listening && !stop.signal.aborted) {
+        listening = true;
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }
+      return stop.signal;
+    },
+    close,
+  };
+}

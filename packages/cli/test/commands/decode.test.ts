@@ -1,0 +1,93 @@
+import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inProcess } from '../support/run.js';
+
+let issuer: TestIssuer;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer({ realms: ['acme'], audience: 'https://tables.example' });
+});
+
+afterAll(async () => {
+  await issuer?.close();
+});
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+describe('m2m-auth decode', () => {
+  it('prints the header and claims, says it did not verify, and the expiry in words', async () => {
+    const token = await issuer.mint({ client_id: 'MPS-test', scope: 'project-45c0' }, { lifetime: 240 });
+    const result = await inProcess(['decode', token]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/NOT verified/);
+    expect(result.stdout).toContain('"alg": "RS256"');
+    expect(result.stdout).toContain('"client_id": "MPS-test"');
+    expect(result.stdout).toContain('"scope": "project-45c0"');
+    expect(result.stdout).toContain(`"iss": "${issuer.issuer}"`);
+    expect(result.stdout).toMatch(/Expires: +\d{4}-\d\d-\d\dT[\d:.]+Z \(expires in 4 minutes\)/);
+    expect(result.stdout).toMatch(/Issued: +.*\((0|1) seconds? ago\)/);
+  });
+
+  it('says how long ago an expired token expired', async () => {
+    const token = await issuer.mint({ iat: now() - 4 * 3600, exp: now() - 3 * 3600 });
+    const result = await inProcess(['decode', token]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('(expired 3 hours ago)');
+    expect(result.stdout).toContain('(4 hours ago)');
+  });
+
+  it('says when a token has no expiry, and when it becomes valid', async () => {
+    const token = await issuer.mint({ exp: undefined, nbf: now() + 120 });
+    const result = await inProcess(['decode', token]);
+    expect(result.stdout).toContain('Expires:    never');
+    expect(result.stdout).toContain('(valid in 2 minutes)');
+  });
+
+  it('reads the token from stdin with "-" or no argument, dropping a "Bearer " prefix', async () => {
+    const token = await issuer.mint({ client_id: 'piped' });
+    for (const args of [['decode', '-'], ['decode']]) {
+      const result = await inProcess(args, { stdin: `Bearer ${token}\n` });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('"client_id": "piped"');
+    }
+  });
+
+  it('prints JSON with --json', async () => {
+    const token = await issuer.mint({ client_id: 'json' });
+    const result = await inProcess(['decode', token, '--json']);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({ header: { alg: 'RS256' }, claims: { client_id: 'json' }, verified: false });
+    expect(result.stderr).toContain('not verified');
+  });
+
+  it('explains an opaque token, an encrypted one and garbage, with exit 1 and without echoing them', async () => {
+    const opaque = 'uXk3Rj0v9aQ2mZ7tYp4LwN8sB1cD6eF';
+    const cases: [string, RegExp][] = [
+      [opaque, /not a JWT .*opaque token/],
+      ['aaaa.bbbb.cccc.dddd.eeee', /encrypted JWT \(JWE/],
+      ['bm90IGpzb24.eyJhIjoxfQ.c2ln', /header is not base64url-encoded JSON/],
+      ['eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln', /payload is not a base64url-encoded JSON object/],
+    ];
+    for (const [token, message] of cases) {
+      const result = await inProcess(['decode', token]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toContain(token);
+      expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  it('needs a token: exit 2 when none is given and nothing is piped', async () => {
+    const result = await inProcess(['decode']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: m2m-auth decode');
+    const empty = await inProcess(['decode', '-'], { stdin: '\n' });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('stdin held no token');
+    const two = await inProcess(['decode', 'a', 'b']);
+    expect(two.code).toBe(2);
+  });
+});

@@ -1,0 +1,234 @@
+import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOidcProvider, type RunningProvider } from '../../../../test/support/oidc-provider.js';
+import { ensureBuilt, runners } from '../support/run.js';
+
+const SECRET = 'cli-test-secret-9f3a7c';
+const WRONG = 'not-the-secret-51d0e2';
+const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const API = 'https://tables.example';
+
+let issuer: TestIssuer;
+let op: RunningProvider;
+
+beforeAll(async () => {
+  ensureBuilt();
+  issuer = await startTestIssuer({
+    realms: ['acme'],
+    audience: API,
+    clients: [
+      { clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] },
+      { clientId: 'basic-only', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
+    ],
+  });
+  op = await startOidcProvider({
+    clients: [
+      { clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
+      { clientId: 'op-post', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_post' },
+    ],
+    resources: { [API]: { scopes: ['read'] } },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await issuer?.close();
+  await op?.close();
+});
+
+describe.each(runners)('m2m-auth token (%s)', (_, run) => {
+  describe('against the embedded issuer', () => {
+    it('prints only the token, reading the secret from stdin', async () => {
+      const result = await run(
+        ['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', 'project-45c0'],
+        { stdin: `${SECRET}\n` },
+      );
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout.endsWith('\n')).toBe(true);
+      const token = result.stdout.trimEnd();
+      expect(token).toMatch(JWT);
+      expect(decodeJwt(token)).toMatchObject({
+        iss: issuer.issuer,
+        client_id: 'MPS-test',
+        scope: 'project-45c0',
+      });
+    });
+
+    it('reads the secret from the variable --client-secret-env names, and prints JSON with --json', async () => {
+      const before = Date.now();
+      const result = await run(
+        [
+          'token',
+          '--issuer',
+          issuer.issuer,
+          '--client-id',
+          'MPS-test',
+          '--client-secret-env',
+          'MY_SECRET',
+          '--scope',
+          'project-45c0',
+          '--json',
+        ],
+        { env: { MY_SECRET: SECRET } },
+      );
+      expect(result.code).toBe(0);
+      const json = JSON.parse(result.stdout);
+      expect(Object.keys(json).sort()).toEqual(['expiresAt', 'expiresIn', 'scope', 'type', 'value']);
+      expect(json).toMatchObject({ type: 'Bearer', scope: 'project-45c0', expiresIn: expect.any(Number) });
+      expect(json.value).toMatch(JWT);
+      const expiresAt = Date.parse(json.expiresAt);
+      expect(json.expiresAt).toBe(new Date(expiresAt).toISOString());
+      expect(expiresAt).toBeGreaterThan(before + 290_000);
+      expect(expiresAt).toBeLessThan(Date.now() + 301_000);
+      expect(result.stdout).not.toContain(SECRET);
+    });
+
+    it('uses client_secret_basic with --auth client_secret_basic (and post by default)', async () => {
+      const args = ['token', '--issuer', issuer.issuer, '--client-id', 'basic-only'];
+      const basic = await run([...args, '--auth', 'client_secret_basic'], { stdin: SECRET });
+      expect(basic.code).toBe(0);
+      expect(decodeJwt(basic.stdout.trim())).toMatchObject({ client_id: 'basic-only' });
+      const post = await run(args, { stdin: SECRET });
+      expect(post.code).toBe(1);
+      expect(post.stderr).toContain('invalid_client');
+    });
+
+    it('talks to --token-endpoint without discovery', async () => {
+      const discovery = issuer.count('discovery');
+      const result = await run(
+        [
+          'token',
+          '--token-endpoint',
+          issuer.tokenEndpoint,
+          '--client-id',
+          'MPS-test',
+          '--scope',
+          'project-1',
+        ],
+        { stdin: SECRET },
+      );
+      expect(result.code).toBe(0);
+      expect(decodeJwt(result.stdout.trim()).scope).toBe('project-1');
+      expect(issuer.count('discovery')).toBe(discovery);
+    });
+
+    it('fails with exit 1 and invalid_client for a wrong secret, never printing the secret', async () => {
+      const result = await run(['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test'], {
+        stdin: WRONG,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^m2m-auth token: .*invalid_client.*\n$/);
+      expect(result.stderr).not.toContain(WRONG);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+
+    it('fails with invalid_scope for a scope the client may not have', async () => {
+      const result = await run(
+        ['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', 'admin'],
+        { stdin: SECRET },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('invalid_scope');
+    });
+
+    it('explains a missing secret', async () => {
+      const none = await run(['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test']);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/no client secret/);
+      expect(none.stderr).toContain('--client-secret-env');
+
+      const unset = await run([
+        'token',
+        '--issuer',
+        issuer.issuer,
+        '--client-id',
+        'MPS-test',
+        '--client-secret-env',
+        'UNSET_VARIABLE',
+      ]);
+      expect(unset.code).toBe(1);
+      expect(unset.stderr).toContain('UNSET_VARIABLE');
+    });
+
+    it('refuses a bad command line with exit 2 and the usage', async () => {
+      const noId = await run(['token', '--issuer', issuer.issuer], { stdin: SECRET });
+      expect(noId.code).toBe(2);
+      expect(noId.stderr).toContain('--client-id is required');
+      expect(noId.stderr).toContain('Usage: m2m-auth token');
+
+      const both = await run(
+        ['token', '--issuer', issuer.issuer, '--token-endpoint', issuer.tokenEndpoint, '--client-id', 'x'],
+        { stdin: SECRET },
+      );
+      expect(both.code).toBe(2);
+
+      const plain = await run(['token', '--issuer', 'http://id.example/', '--client-id', 'x'], {
+        stdin: SECRET,
+      });
+      expect(plain.code).toBe(2);
+      expect(plain.stderr).toContain('--allow-insecure');
+
+      const secretFlag = await run(['token', `--client-secret=${WRONG}`, '--client-id', 'x']);
+      expect(secretFlag.code).toBe(2);
+      expect(secretFlag.stderr).toContain('--client-secret-env');
+      expect(secretFlag.stderr).not.toContain(WRONG);
+
+      const stray = await run(['token', '--client-id', 'x', WRONG]);
+      expect(stray.code).toBe(2);
+      expect(stray.stderr).not.toContain(WRONG);
+    });
+  });
+
+  describe('against oidc-provider', () => {
+    it('gets a JWT for a resource with client_secret_basic', async () => {
+      const result = await run(
+        [
+          'token',
+          '--issuer',
+          op.issuer,
+          '--client-id',
+          'op-basic',
+          '--auth',
+          'client_secret_basic',
+          '--scope',
+          'read',
+          '--resource',
+          API,
+        ],
+        { stdin: SECRET },
+      );
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout.trim()).toMatch(JWT);
+      expect(decodeJwt(result.stdout.trim())).toMatchObject({
+        iss: op.issuer,
+        aud: API,
+        client_id: 'op-basic',
+        scope: 'read',
+      });
+    });
+
+    it('gets an opaque token with client_secret_post and --json', async () => {
+      const result = await run(
+        ['token', '--issuer', op.issuer, '--client-id', 'op-post', '--client-secret-env', 'S', '--json'],
+        { env: { S: SECRET } },
+      );
+      expect(result.code).toBe(0);
+      const json = JSON.parse(result.stdout);
+      expect(json.type).toBe('Bearer');
+      expect(json.value).not.toMatch(JWT);
+      expect(json.expiresIn).toBeGreaterThan(200);
+    });
+
+    it('fails with invalid_client for a wrong secret, never printing it', async () => {
+      const result = await run(
+        ['token', '--issuer', op.issuer, '--client-id', 'op-basic', '--auth', 'client_secret_basic'],
+        { stdin: WRONG },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('invalid_client');
+      expect(result.stderr).not.toContain(WRONG);
+    });
+  });
+});
