@@ -72,7 +72,13 @@ export function ensureBuilt(): void {
   }
   try {
     const tsc = createRequire(`${repoRoot}package.json`).resolve('typescript/bin/tsc');
-    execFileSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: repoRoot, stdio: 'pipe' });
+    try {
+      execFileSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: repoRoot, stdio: 'pipe' });
+    } catch (error) {
+      const stdout: unknown = (error as { stdout?: unknown }).stdout;
+      const output = Buffer.isBuffer(stdout) ? stdout.toString('utf8') : '';
+      throw new Error(`tsc -b packages/cli failed:\n${output}`, { cause: error });
+    }
   } finally {
     rmdirSync(lock);
   }
