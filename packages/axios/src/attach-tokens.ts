@@ -1,0 +1,211 @@
+import { ConfigurationError, type Token, type TokenSource } from '@m2m-auth/core';
+import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { isSecure, parseOrigins } from './lib/origins.js';
+
+/** Options of {@link attachTokens}. Pass `origins` or `anyOrigin: true`. */
+export interface AttachTokensOptions {
+  /**
+   * Origins (`https://api.example`, no path) whose requests get the token; the request URL is resolved
+   * from `baseURL` and `url` as axios does. Required unless `anyOrigin`. `http:` origins only on a
+   * loopback host or with `allowInsecureRequests`.
+   */
+  origins?: readonly (string | URL)[];
+  /**
+   * Send the token to every `https:` origin (and `http:` on loopback, or anywhere with
+   * `allowInsecureRequests`). Default is `false`; prefer `origins`.
+   */
+  anyOrigin?: boolean;
+  /** Allow `http:` origins on non-loopback hosts. Default is `false`: never do this in production. */
+  allowInsecureRequests?: boolean;
+}
+
+/** Removes the interceptors that {@link attachTokens} added. */
+export type DetachTokens = () => void;
+
+/**
+ * Marks the one retry on a request config. A string key, because axios copies a config's own
+ * enumerable string keys (not symbols) when a request is made from it.
+ */
+const RETRY_MARK = 'm2mAuthRetry';
+
+type Marked = InternalAxiosRequestConfig & { [RETRY_MARK]?: true };
+type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
+
+function isTokenSource(value: unknown): value is TokenSource {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TokenSource).getToken === 'function' &&
+    typeof (value as TokenSource).invalidate === 'function'
+  );
+}
+
+/** A body that axios can send a second time: none, a string, a buffer, form data; not a stream. */
+function replayable(data: unknown): boolean {
+  if (data === undefined || data === null) return true;
+  if (typeof data !== 'object') return true;
+  if (typeof (data as { pipe?: unknown }).pipe === 'function') return false;
+  if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) return false;
+  return true;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const get = (headers as { get?: unknown }).get;
+  const value =
+    typeof get === 'function'
+      ? (get as (n: string) => unknown).call(headers, name)
+      : (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `401`, or a challenge that says the token is invalid (RFC 6750 §3.1), as `authFetch` reads it. */
+function rejectsToken(response: AxiosResponse): boolean {
+  if (response.status === 401) return true;
+  const challenge = headerValue(response.headers, 'www-authenticate');
+  return challenge !== undefined && /error\s*=\s*"?invalid_token"?/i.test(challenge);
+}
+
+/** The origin of the next hop of a redirect, from follow-redirects' request options. */
+function redirectOrigin(options: Record<string, unknown>): string | undefined {
+  try {
+    if (typeof options.href === 'string') return new URL(options.href).origin;
+    const protocol = options.protocol;
+    const hostname = options.hostname;
+    if (typeof protocol !== 'string' || typeof hostname !== 'string') return undefined;
+    const raw = options.port;
+    const port = typeof raw === 'number' || (typeof raw === 'string' && raw !== '') ? `:${raw}` : '';
+    const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+    return new URL(`${protocol}//${host}${port}`).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds interceptors to an axios instance: requests to the allowed origins get `Authorization: <type>
+ * <token>` from `source`; a `401` (or `WWW-Authenticate: … error="invalid_token"`) for a request that
+ * carried a token invalidates exactly that token value and retries the request once with a fresh token,
+ * when the body can be sent again (not a stream). The retry is marked, so it is never retried itself.
+ *
+ * A redirect to another origin loses the token: axios' Node adapter (follow-redirects) is given a
+ * `beforeRedirect` hook that removes the header this function added whenever the next hop's origin
+ * differs from the request's (older axios versions keep it for a subdomain). With axios' `fetch` adapter
+ * the runtime's `fetch` drops `Authorization` on cross-origin redirects itself.
+ *
+ * @param instance The axios instance (`axios.create(…)`); the default `axios` works too.
+ * @param source Where tokens come from: a `ClientCredentials`, or any `TokenSource`.
+ * @returns A function that removes both interceptors.
+ * @throws ConfigurationError when the source or an option is invalid, naming it.
+ * @example
+ * ```ts
+ * import axios from 'axios';
+ * import { ClientCredentials } from '@m2m-auth/core';
+ * import { attachTokens } from '@m2m-auth/axios';
+ *
+ * const source = new ClientCredentials({ issuer, clientId: 'MPS-test', clientSecret, scope: 'project-45c0' });
+ * const api = axios.create({ baseURL: 'https://acme.api.example' });
+ * const detach = attachTokens(api, source, { origins: ['https://acme.api.example'] });
+ * const { data } = await api.get('/v1/projects/45c0/tables');
+ * ```
+ */
+export function attachTokens(
+  instance: AxiosInstance,
+  source: TokenSource,
+  options: AttachTokensOptions,
+): DetachTokens {
+  if (
+    (typeof instance !== 'function' && typeof instance !== 'object') ||
+    instance === null ||
+    typeof instance.interceptors?.request?.use !== 'function' ||
+    typeof instance.request !== 'function'
+  ) {
+    throw new ConfigurationError('instance must be an axios instance (axios.create())');
+  }
+  if (!isTokenSource(source)) {
+    throw new ConfigurationError('source must be a TokenSource (getToken, invalidate)');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('options are required: pass origins (or anyOrigin: true)');
+  }
+  const insecure = options.allowInsecureRequests === true;
+  const anyOrigin = options.anyOrigin === true;
+  if (anyOrigin && options.origins !== undefined) {
+    throw new ConfigurationError('pass either origins or anyOrigin, not both');
+  }
+  const origins = anyOrigin ? new Set<string>() : parseOrigins(options.origins, 'origins', insecure);
+
+  const allowed = (url: URL): boolean => origins.has(url.origin) || (anyOrigin && isSecure(url, insecure));
+
+  const targetOf = (config: InternalAxiosRequestConfig): URL | undefined => {
+    try {
+      return new URL(instance.getUri(config));
+    } catch {
+      return undefined; // a relative URL without baseURL: no origin, no token
+    }
+  };
+
+  // The token each request was sent with; keyed by the config object axios hands back with the response.
+  const sentWith = new WeakMap<object, Token>();
+  const hooks = new WeakSet<RedirectHook>();
+
+  const stripOnRedirect = (origin: string, credentials: string, user: RedirectHook | undefined) => {
+    if (user && hooks.has(user)) return user;
+    const hook: RedirectHook = (redirect, responseDetails, requestDetails) => {
+      user?.(redirect, responseDetails, requestDetails);
+      if (redirectOrigin(redirect) === origin) return;
+      const headers = redirect.headers as Record<string, unknown> | undefined;
+      if (!headers) return;
+      for (const name of Object.keys(headers)) {
+        if (name.toLowerCase() === 'authorization' && headers[name] === credentials) delete headers[name];
+      }
+    };
+    hooks.add(hook);
+    return hook;
+  };
+
+  const requestId = instance.interceptors.request.use(async (config) => {
+    const target = targetOf(config);
+    if (target === undefined || !allowed(target)) return config;
+    const token = await source.getToken();
+    const credentials = `${token.type} ${token.value}`;
+    config.headers.set('Authorization', credentials);
+    config.beforeRedirect = stripOnRedirect(target.origin, credentials, config.beforeRedirect);
+    sentWith.set(config, token);
+    return config;
+  });
+
+  /** Retries once with a fresh token, or returns `undefined` when the request must not be retried. */
+  const retry = async (config: Marked | undefined): Promise<AxiosResponse | undefined> => {
+    if (config === undefined || config[RETRY_MARK] === true || !replayable(config.data)) return undefined;
+    const token = sentWith.get(config);
+    if (token === undefined) return undefined;
+    await source.invalidate(token.value);
+    const fresh = await source.getToken();
+    if (fresh.value === token.value) return undefined;
+    const again: Marked = { ...config, [RETRY_MARK]: true };
+    return instance.request(again);
+  };
+
+  const responseId = instance.interceptors.response.use(
+    async (response) => {
+      if (!rejectsToken(response)) return response;
+      return (await retry(response.config)) ?? response;
+    },
+    async (error: unknown) => {
+      const failed = error as { isAxiosError?: boolean; response?: AxiosResponse; config?: Marked };
+      if (failed?.isAxiosError !== true || !failed.response || !rejectsToken(failed.response)) throw error;
+      const retried = await retry(failed.config);
+      if (retried === undefined) throw error;
+      return retried;
+    },
+  );
+
+  let detached = false;
+  return () => {
+    if (detached) return;
+    detached = true;
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+}

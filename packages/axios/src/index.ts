@@ -1,0 +1,2 @@
+export { attachTokens } from './attach-tokens.js';
+export type { AttachTokensOptions, DetachTokens } from './attach-tokens.js';

@@ -1,0 +1,109 @@
+import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Principal as PrincipalType } from '@m2m-auth/core';
+import { PERMISSIONS_KEY, PUBLIC_KEY, SCOPES_KEY } from './auth.constants.js';
+import {
+  parseRequirement,
+  type RequirementArgs,
+  type RequirementOptions,
+  type RequirementValue,
+} from './auth.requirements.js';
+import type { AuthHttpRequest } from './auth.request.js';
+
+/**
+ * Opens a route (or every route of a controller) that the global guard (`forRoot({ global: true })`)
+ * or `@UseGuards(M2mAuthGuard)` would protect. A route that also declares `@Scopes`/`@Permissions`, or
+ * uses `RequireScope`/`ClientPermission`, stays protected.
+ *
+ * @example
+ * ```ts
+ * @Get('health')
+ * @Public()
+ * health() {
+ *   return { ok: true };
+ * }
+ * ```
+ */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * Requires scopes, checked by the guards of this package (the global guard, `@UseGuards(M2mAuthGuard)`,
+ * or a `RequireScope`/`ClientPermission` guard on the route). On a controller and on a handler, both
+ * apply; one `@Scopes` per target. Values as in {@link RequireScope}: literals, `'project-{id}'`
+ * templates, functions of the request; all required, or one with `{ mode: 'any' }`.
+ *
+ * @example
+ * ```ts
+ * @Get('projects/:id/tables')
+ * @Scopes('project-{id}')
+ * list() {}
+ *
+ * @Delete('projects/:id')
+ * @Scopes(['projects:admin', 'ops'], { mode: 'any' })
+ * remove() {}
+ * ```
+ */
+export function Scopes(...scopes: RequirementValue[]): MethodDecorator & ClassDecorator;
+export function Scopes(
+  scopes: readonly RequirementValue[],
+  options?: RequirementOptions,
+): MethodDecorator & ClassDecorator;
+export function Scopes(...args: RequirementArgs): MethodDecorator & ClassDecorator {
+  return SetMetadata(SCOPES_KEY, parseRequirement('scope', '@Scopes', args));
+}
+
+/**
+ * Requires permissions (roles) of the caller, as the verifier's claim mapper fills them. Otherwise as
+ * {@link Scopes}.
+ *
+ * @example
+ * ```ts
+ * @Post('clients')
+ * @Permissions('AdministerClients')
+ * create() {}
+ *
+ * @Get('clients')
+ * @Permissions(['AdministerClients', 'ViewClients'], { mode: 'any' })
+ * list() {}
+ * ```
+ */
+export function Permissions(...permissions: RequirementValue[]): MethodDecorator & ClassDecorator;
+export function Permissions(
+  permissions: readonly RequirementValue[],
+  options?: RequirementOptions,
+): MethodDecorator & ClassDecorator;
+export function Permissions(...args: RequirementArgs): MethodDecorator & ClassDecorator {
+  return SetMetadata(PERMISSIONS_KEY, parseRequirement('permission', '@Permissions', args));
+}
+
+/**
+ * The verified caller (the `Principal` of `@m2m-auth/core`), so that one import serves the decorator
+ * and the type.
+ *
+ * @example
+ * ```ts
+ * import { Principal } from '@m2m-auth/nest';
+ * handler(@Principal() caller: Principal) {}
+ * ```
+ */
+export type Principal = PrincipalType;
+
+/**
+ * The verified caller of the request, as the guards left it: the whole {@link PrincipalType}, or one of
+ * its fields (`@Principal('clientId')`). `undefined` on a route no guard of this package ran on (or an
+ * anonymous request with `optional`).
+ *
+ * @example
+ * ```ts
+ * @Get('me')
+ * @UseGuards(M2mAuthGuard)
+ * me(@Principal() caller: Principal, @Principal('clientId') clientId: string) {
+ *   return { clientId, scopes: [...caller.scopes] };
+ * }
+ * ```
+ */
+export const Principal: (field?: keyof PrincipalType) => ParameterDecorator = createParamDecorator(
+  (field: keyof PrincipalType | undefined, context: ExecutionContext): unknown => {
+    const principal = context.switchToHttp().getRequest<AuthHttpRequest>().auth;
+    return field === undefined ? principal : principal?.[field];
+  },
+);

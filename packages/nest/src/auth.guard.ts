@@ -1,0 +1,247 @@
+import {
+  Inject,
+  Injectable,
+  mixin,
+  type CanActivate,
+  type ExecutionContext,
+  type Type,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  AuthError,
+  authenticate,
+  checkPermissions,
+  checkScopes,
+  type Principal,
+  type Verifier,
+} from '@m2m-auth/core';
+import {
+  M2M_AUTH_OPTIONS,
+  M2M_AUTH_VERIFIER,
+  PERMISSIONS_KEY,
+  PUBLIC_KEY,
+  SCOPES_KEY,
+} from './auth.constants.js';
+import { M2mAuthException, setResponseHeaders } from './auth.exception.js';
+import type { M2mAuthModuleOptions } from './auth.module.js';
+import {
+  parseRequirement,
+  resolveValues,
+  type Requirement,
+  type RequirementArgs,
+  type RequirementOptions,
+  type RequirementValue,
+} from './auth.requirements.js';
+import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpRequest } from './auth.request.js';
+
+/**
+ * Authenticates the request with the module's verifier (once per request, whichever guard comes
+ * first), leaves the caller in `request.auth` (read it with `@Principal()`), and enforces the
+ * `@Scopes(…)` and `@Permissions(…)` of the handler and its controller. `@Public()` opens a route that
+ * declares no requirement. Registered for every route with `M2mAuthModule.forRoot({ global: true })`,
+ * or per controller with `@UseGuards(M2mAuthGuard)`.
+ *
+ * Failures become an {@link M2mAuthException} (an `HttpException`) with the status, RFC 6750 challenge
+ * and JSON body of `@m2m-auth/express`. Only HTTP is understood: other contexts (RPC, WebSockets) are
+ * refused unless a subclass overrides {@link M2mAuthGuard.canActivateOther}.
+ *
+ * Meant to be subclassed: `getRequest`, `getResponse`, `isPublic`, `getRequirements`, `authorize`,
+ * `createException` and `canActivateOther` are `protected`.
+ *
+ * @example
+ * ```ts
+ * @Controller('v1/tables')
+ * @UseGuards(M2mAuthGuard)
+ * export class TablesController {
+ *   @Get()
+ *   @Scopes('tables:read')
+ *   list(@Principal() caller: PrincipalType) {
+ *     return { caller: caller.clientId };
+ *   }
+ * }
+ *
+ * // A subclass for GraphQL, say:
+ * class GqlAuthGuard extends M2mAuthGuard {
+ *   protected override getRequest(context: ExecutionContext) {
+ *     return GqlExecutionContext.create(context).getContext().req;
+ *   }
+ * }
+ * ```
+ */
+@Injectable()
+export class M2mAuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) protected readonly reflector: Reflector,
+    @Inject(M2M_AUTH_VERIFIER) protected readonly verifier: Verifier,
+    @Inject(M2M_AUTH_OPTIONS) protected readonly options: M2mAuthModuleOptions,
+  ) {}
+
+  /** Lets the request through, or throws an {@link M2mAuthException}. */
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return this.canActivateOther(context);
+    const requirements = this.getRequirements(context);
+    if (requirements.length === 0 && this.isPublic(context)) return true;
+    const request = this.getRequest(context);
+    let principal: Principal | undefined;
+    try {
+      principal = await this.authenticate(request);
+      if (requirements.length === 0) return true;
+      if (principal === undefined) {
+        // An anonymous request (optional: true) on a route that requires something.
+        const missing = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
+        this.verifier.reportRejection(missing);
+        throw missing;
+      }
+      for (const requirement of requirements) {
+        try {
+          this.authorize(principal, requirement, request, context);
+        } catch (err) {
+          if (err instanceof AuthError) this.verifier.reportRejection(err, principal);
+          throw err;
+        }
+      }
+      return true;
+    } catch (err) {
+      if (err instanceof AuthError) throw this.createException(err, context);
+      throw err;
+    }
+  }
+
+  /**
+   * Authenticates the request, or returns the result of the guard that already did. Resolves to
+   * `undefined` for an anonymous request when the module's `optional` is set.
+   */
+  protected authenticate(request: AuthHttpRequest): Promise<Principal | undefined> {
+    const done = authenticationOf(request);
+    if (done) return done;
+    const pending = authenticate(this.verifier, toAuthRequest(request), {
+      optional: this.options.optional === true,
+      allowQueryToken: this.options.allowQueryToken === true,
+      allowBodyToken: this.options.allowBodyToken === true,
+    }).then((principal) => {
+      request.auth = principal;
+      return principal;
+    });
+    setAuthentication(request, pending);
+    return pending;
+  }
+
+  /** The platform request (Express `Request` or `FastifyRequest`). */
+  protected getRequest(context: ExecutionContext): AuthHttpRequest {
+    return context.switchToHttp().getRequest<AuthHttpRequest>();
+  }
+
+  /** The platform response (Express `Response` or `FastifyReply`), where the headers are set. */
+  protected getResponse(context: ExecutionContext): unknown {
+    return context.switchToHttp().getResponse<unknown>();
+  }
+
+  /** Whether `@Public()` marks the handler or its controller. */
+  protected isPublic(context: ExecutionContext): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
+    );
+  }
+
+  /** The requirements of the route: `@Scopes` and `@Permissions` of the controller and the handler. */
+  protected getRequirements(context: ExecutionContext): Requirement[] {
+    const targets = [context.getClass(), context.getHandler()];
+    const found: Requirement[] = [];
+    for (const key of [SCOPES_KEY, PERMISSIONS_KEY]) {
+      for (const target of targets) {
+        const requirement = this.reflector.get<Requirement | undefined>(key, target);
+        if (requirement) found.push(requirement);
+      }
+    }
+    return found;
+  }
+
+  /** Checks one requirement; throws an `AuthError` (403 `insufficient_scope`) when it is not met. */
+  protected authorize(
+    principal: Principal,
+    requirement: Requirement,
+    request: AuthHttpRequest,
+    context: ExecutionContext,
+  ): void {
+    const values = resolveValues(requirement, request, context);
+    if (requirement.kind === 'scope') checkScopes(principal, values, requirement.mode);
+    else checkPermissions(principal, values, requirement.mode);
+  }
+
+  /**
+   * Turns a rejection into the exception to throw, and sets its headers on the platform response so
+   * that Nest's exception filter sends them.
+   */
+  protected createException(error: AuthError, context: ExecutionContext): M2mAuthException {
+    const request = this.getRequest(context);
+    const body = this.options.errorBody?.(error, request);
+    const exception = new M2mAuthException(error, this.options.realm ?? this.verifier.audiences[0], body);
+    setResponseHeaders(this.getResponse(context), exception.headers);
+    return exception;
+  }
+
+  /** The answer for a non-HTTP context (RPC, WebSockets). Default is `false`: refused. */
+  protected canActivateOther(_context: ExecutionContext): boolean | Promise<boolean> {
+    return false;
+  }
+}
+
+function requirementGuard(requirement: Requirement): Type<CanActivate> {
+  class RequirementGuard extends M2mAuthGuard {
+    protected override getRequirements(context: ExecutionContext): Requirement[] {
+      return [requirement, ...super.getRequirements(context)];
+    }
+  }
+  return mixin(RequirementGuard);
+}
+
+/**
+ * A guard requiring scopes of the caller's token (exact match: `project-X2` does not satisfy
+ * `project-X`); a missing one answers `403 insufficient_scope` with `scope="…"`. It authenticates the
+ * request when no guard has yet, and also enforces the route's `@Scopes`/`@Permissions`; `@Public()`
+ * does not open it.
+ *
+ * Values are literals, templates filled from the route parameters (`'project-{id}'`), or functions of
+ * the request. Every value is required; `RequireScope([a, b], { mode: 'any' })` requires one.
+ *
+ * @example
+ * ```ts
+ * @Get('projects/:id/tables')
+ * @UseGuards(RequireScope('project-{id}'))
+ * list(@Param('id') id: string) {}
+ *
+ * @UseGuards(RequireScope(['tables:read', 'tables:admin'], { mode: 'any' }))
+ * ```
+ */
+export function RequireScope(...scopes: RequirementValue[]): Type<CanActivate>;
+export function RequireScope(
+  scopes: readonly RequirementValue[],
+  options?: RequirementOptions,
+): Type<CanActivate>;
+export function RequireScope(...args: RequirementArgs): Type<CanActivate> {
+  return requirementGuard(parseRequirement('scope', 'RequireScope', args));
+}
+
+/**
+ * A guard requiring permissions (roles) of the calling client, as the verifier's claim mapper fills
+ * them (`keycloak({ clientId })` reads the client roles of `resource_access`); a missing one answers
+ * `403 insufficient_scope`. Otherwise as {@link RequireScope}.
+ *
+ * @example
+ * ```ts
+ * @Post('clients')
+ * @UseGuards(ClientPermission('AdministerClients'))
+ * create(@Principal() caller: PrincipalType) {}
+ * ```
+ */
+export function ClientPermission(...permissions: RequirementValue[]): Type<CanActivate>;
+export function ClientPermission(
+  permissions: readonly RequirementValue[],
+  options?: RequirementOptions,
+): Type<CanActivate>;
+export function ClientPermission(...args: RequirementArgs): Type<CanActivate> {
+  return requirementGuard(parseRequirement('permission', 'ClientPermission', args));
+}

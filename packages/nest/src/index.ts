@@ -1,0 +1,26 @@
+// Inbound
+export { M2mAuthModule } from './auth.module.js';
+export type { M2mAuthModuleOptions, M2mAuthModuleExtras, M2mAuthRequestOptions } from './auth.module.js';
+export { M2mAuthGuard, RequireScope, ClientPermission } from './auth.guard.js';
+export { Public, Scopes, Permissions, Principal } from './auth.decorators.js';
+export { M2mAuthException } from './auth.exception.js';
+export { M2M_AUTH_OPTIONS, M2M_AUTH_VERIFIER } from './auth.constants.js';
+export type {
+  Requirement,
+  RequirementValue,
+  RequirementOptions,
+  RequirementArgs,
+} from './auth.requirements.js';
+export type { AuthHttpRequest } from './auth.request.js';
+
+// Outbound
+export {
+  M2mHttpModule,
+  InjectHttpClient,
+  InjectTokenSource,
+  getHttpClientToken,
+  getTokenSourceToken,
+} from './http.module.js';
+export type { M2mHttpModuleOptions, M2mHttpModuleAsyncOptions, M2mHttpClientOptions } from './http.module.js';
+
+export { AuthError } from '@m2m-auth/core';

@@ -1,0 +1,117 @@
+import { AuthError, ConfigurationError, createVerifier, type VerifierOptions } from '@m2m-auth/core';
+import {
+  ClientPermission,
+  M2M_AUTH_VERIFIER,
+  M2mAuthException,
+  M2mAuthModule,
+  Permissions,
+  RequireScope,
+  Scopes,
+  type RequirementValue,
+} from '@m2m-auth/nest';
+import { Test } from '@nestjs/testing';
+import { describe, expect, it } from 'vitest';
+
+const ISSUER = 'https://id.example/auth/realms/acme';
+
+describe('M2mAuthModule options', () => {
+  it.each([
+    [null, /M2mAuthModule.forRoot: options must be an object/],
+    [{ issuer: ISSUER, audience: 'api', realm: 5 }, /M2mAuthModule.forRoot: realm must be a string/],
+    [{ issuer: ISSUER, audience: 'api', errorBody: 'x' }, /errorBody must be a function/],
+    [{ issuer: ISSUER, audience: 'api', optional: 'yes' }, /optional must be a boolean/],
+    [{ verifier: {} }, /verifier must be a Verifier/],
+  ])('forRoot rejects %j', (options, message) => {
+    const call = () => M2mAuthModule.forRoot(options as unknown as VerifierOptions);
+    expect(call).toThrow(ConfigurationError);
+    expect(call).toThrow(message);
+  });
+
+  it('forRootAsync needs a factory', () => {
+    expect(() => M2mAuthModule.forRootAsync({})).toThrow(/pass useFactory/);
+  });
+
+  it("reports the verifier's own option errors when the app starts, naming the option", async () => {
+    const compile = Test.createTestingModule({
+      imports: [M2mAuthModule.forRoot({ issuer: ISSUER, audience: '' })],
+    }).compile();
+    await expect(compile).rejects.toThrow(/audience/);
+  });
+
+  it('uses a verifier passed in, shared under M2M_AUTH_VERIFIER', async () => {
+    const verifier = createVerifier({ issuer: ISSUER, audience: 'api' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [M2mAuthModule.forRoot({ verifier })],
+    }).compile();
+    expect(moduleRef.get(M2M_AUTH_VERIFIER)).toBe(verifier);
+    await moduleRef.close();
+  });
+
+  it('builds one verifier from the options', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [M2mAuthModule.forRoot({ issuer: ISSUER, audience: ['api', 'other'] })],
+    }).compile();
+    const verifier = moduleRef.get<{ audiences: string[]; issuers: string[] }>(M2M_AUTH_VERIFIER);
+    expect(verifier.issuers).toEqual([ISSUER]);
+    expect(verifier.audiences).toEqual(['api', 'other']);
+    await moduleRef.close();
+  });
+});
+
+describe('requirement arguments', () => {
+  it.each([
+    ['RequireScope()', () => RequireScope(), /RequireScope: name at least one scope/],
+    ['RequireScope([])', () => RequireScope([]), /RequireScope: name at least one scope/],
+    ["RequireScope('')", () => RequireScope(''), /each scope must be a non-empty string or a function/],
+    ["RequireScope('a b')", () => RequireScope('a b'), /scope 'a b' contains whitespace/],
+    [
+      "RequireScope(['a'], { mode: 'some' })",
+      () => RequireScope(['a'], { mode: 'some' as 'any' }),
+      /RequireScope: options.mode must be 'all' or 'any'/,
+    ],
+    [
+      'ClientPermission(5)',
+      () => ClientPermission(5 as unknown as RequirementValue),
+      /ClientPermission: each permission must be/,
+    ],
+    ['@Scopes()', () => Scopes(), /@Scopes: name at least one scope/],
+    ['@Permissions([], {})', () => Permissions([], {}), /@Permissions: name at least one permission/],
+  ])('%s is refused when declared', (_name, declare, message) => {
+    expect(declare).toThrow(ConfigurationError);
+    expect(declare).toThrow(message);
+  });
+
+  it('each factory call is its own guard class', () => {
+    expect(RequireScope('a')).not.toBe(RequireScope('a'));
+  });
+});
+
+describe('M2mAuthException', () => {
+  it('carries the status, the challenge, no-store and the JSON body', () => {
+    const error = new AuthError('insufficient_scope', 'missing scope project-X', {
+      reason: 'scope_missing',
+      required: ['project-X'],
+    });
+    const exception = new M2mAuthException(error, 'tables');
+    expect(exception.getStatus()).toBe(403);
+    expect(exception.getResponse()).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'missing scope project-X',
+    });
+    expect(exception.headers).toEqual({
+      'WWW-Authenticate':
+        'Bearer realm="tables", error="insufficient_scope", error_description="missing scope project-X", scope="project-X"',
+      'Cache-Control': 'no-store',
+    });
+    expect(exception.cause).toBe(error);
+  });
+
+  it('sends no challenge with a 503', () => {
+    const error = new AuthError('temporarily_unavailable', 'issuer unavailable', {
+      reason: 'jwks_unavailable',
+    });
+    const exception = new M2mAuthException(error, 'tables');
+    expect(exception.getStatus()).toBe(503);
+    expect(exception.headers).toEqual({ 'Cache-Control': 'no-store' });
+  });
+});
