@@ -14,6 +14,8 @@ const fixture = fileURLToPath(new URL('./fixtures/require-packages.cjs', import.
 const expected: Record<string, string[]> = {
   '@m2m-auth/core': ['createVerifier', 'authenticate', 'AuthError', 'keycloak', 'checkScopes'],
   '@m2m-auth/express': ['requireAuth', 'requireScope', 'requirePermission', 'claimCheck'],
+  '@m2m-auth/axios': ['attachTokens'],
+  '@m2m-auth/nest': ['M2mAuthModule', 'M2mAuthGuard', 'RequireScope', 'ClientPermission', 'M2mHttpModule'],
 };
 
 describe('CommonJS consumers', () => {

@@ -197,7 +197,7 @@ function checkClient(options: unknown, where: string): asserts options is M2mHtt
     try {
       new ClientCredentials(o.token).close();
     } catch (err) {
-      if (err instanceof ConfigurationError) throw new ConfigurationError(`${where}: token.${err.message}`);
+      if (err instanceof ConfigurationError) throw new ConfigurationError(`${where}: token: ${err.message}`);
       throw err;
     }
   }
