@@ -202,6 +202,62 @@ class PublicController {
   }
 }
 
+@Controller()
+class OptionalController {
+  @Get('maybe')
+  @UseGuards(M2mAuthGuard)
+  maybe(@Principal() caller: Principal | undefined) {
+    return { anonymous: caller === undefined, caller: caller?.clientId ?? null };
+  }
+
+  @Get('needs')
+  @UseGuards(RequireScope('project-45c0'))
+  needs() {
+    return { ok: true };
+  }
+}
+
+describe.each(platforms)('optional and errorBody on %s', (platform) => {
+  let running: RunningApp;
+
+  beforeAll(async () => {
+    running = await startApp(platform, {
+      imports: [
+        M2mAuthModule.forRoot({
+          issuer: op.issuer,
+          audience: AUDIENCE,
+          optional: true,
+          errorBody: (error, request) => ({ code: error.code, path: request.url ?? '' }),
+        }),
+      ],
+      controllers: [OptionalController],
+    });
+  });
+
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  it('lets an anonymous request through, with no principal', async () => {
+    const res = await fetch(`${running.url}/maybe`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ anonymous: true, caller: null });
+    const known = await fetch(`${running.url}/maybe`, { headers: bearer(tokens.mps) });
+    expect(await known.json()).toEqual({ anonymous: false, caller: 'MPS-test' });
+  });
+
+  it('still refuses a bad token, and an anonymous request where a scope is required', async () => {
+    const bad = await fetch(`${running.url}/maybe`, { headers: bearer('not.a.jwt') });
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toEqual({ code: 'invalid_token', path: '/maybe' });
+
+    const anonymous = await fetch(`${running.url}/needs`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${AUDIENCE}"`);
+    expect(await anonymous.json()).toEqual({ code: 'invalid_token', path: '/needs' });
+  });
+});
+
 describe.each(platforms)('M2mAuthModule.forRoot with guard factories on %s', (platform) => {
   let running: RunningApp;
 
@@ -452,6 +508,41 @@ describe.each(platforms)('the same answers as @m2m-auth/express on %s', (platfor
     ['a missing scope', '/v1/projects/77aa/tables', () => bearer(tokens.mps)],
     ['a missing permission', '/v1/clients', () => bearer(tokens.mps)],
   ];
+
+  it('for an unreachable issuer (503, no challenge)', async () => {
+    const dead = 'http://127.0.0.1:9'; // discard port: nothing listens
+    const app = express();
+    app.get('/v1/me', requireAuth({ issuer: dead, audience: AUDIENCE }), (_q, r) => {
+      r.json({});
+    });
+    const deadReference = await listen(app);
+    // A token naming that issuer: verifying it needs the issuer's keys, which cannot be had.
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const forged = [
+      b64({ alg: 'RS256', typ: 'JWT', kid: 'k1' }),
+      b64({ iss: dead, aud: AUDIENCE, sub: 'x', exp: Math.floor(Date.now() / 1000) + 60 }),
+      Buffer.from('signature').toString('base64url'),
+    ].join('.');
+    const deadNest = await startApp(platform, {
+      imports: [M2mAuthModule.forRoot({ issuer: dead, audience: AUDIENCE })],
+      controllers: [GuardedController],
+    });
+    try {
+      const [nest, ref] = await Promise.all([
+        fetch(`${deadNest.url}/v1/me`, { headers: bearer(forged) }),
+        fetch(`${deadReference.url}/v1/me`, { headers: bearer(forged) }),
+      ]);
+      expect(nest.status).toBe(503);
+      expect(ref.status).toBe(503);
+      expect(nest.headers.get('www-authenticate')).toBeNull();
+      expect(ref.headers.get('www-authenticate')).toBeNull();
+      expect(nest.headers.get('cache-control')).toBe(ref.headers.get('cache-control'));
+      expect(await nest.json()).toEqual(await ref.json());
+    } finally {
+      await deadNest.close();
+      await deadReference.close();
+    }
+  });
 
   it.each(failures)('for %s', async (_name, path, headers) => {
     const [nest, ref] = await Promise.all([

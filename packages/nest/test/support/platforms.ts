@@ -24,6 +24,8 @@ export async function startApp(platform: PlatformName, metadata: ModuleMetadata)
   const adapter = platforms.find(([name]) => name === platform)![1]();
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const app = moduleRef.createNestApplication(adapter, { logger: false });
+  const type = app.getHttpAdapter().getType();
+  if (type !== platform) throw new Error(`expected the ${platform} platform, got ${type}`);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   return { app, url, close: () => app.close() };
