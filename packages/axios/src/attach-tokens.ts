@@ -2,7 +2,14 @@ import { ConfigurationError, type Token, type TokenSource } from '@m2m-auth/core
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { isSecure, parseOrigins } from './lib/origins.js';
 
-/** Options of {@link attachTokens}. Pass `origins` or `anyOrigin: true`. */
+/**
+ * Options of {@link attachTokens}. Pass `origins` or `anyOrigin: true`.
+ *
+ * @example
+ * ```ts
+ * const options: AttachTokensOptions = { origins: ['https://acme.api.example', 'https://files.example'] };
+ * ```
+ */
 export interface AttachTokensOptions {
   /**
    * Origins (`https://api.example`, no path) whose requests get the token; the request URL is resolved
@@ -19,7 +26,15 @@ export interface AttachTokensOptions {
   allowInsecureRequests?: boolean;
 }
 
-/** Removes the interceptors that {@link attachTokens} added. */
+/**
+ * Removes the interceptors that {@link attachTokens} added; calling it again does nothing.
+ *
+ * @example
+ * ```ts
+ * const detach: DetachTokens = attachTokens(api, source, { origins });
+ * detach();
+ * ```
+ */
 export type DetachTokens = () => void;
 
 /**
@@ -86,7 +101,8 @@ function redirectOrigin(options: Record<string, unknown>): string | undefined {
  * Adds interceptors to an axios instance: requests to the allowed origins get `Authorization: <type>
  * <token>` from `source`; a `401` (or `WWW-Authenticate: … error="invalid_token"`) for a request that
  * carried a token invalidates exactly that token value and retries the request once with a fresh token,
- * when the body can be sent again (not a stream). The retry is marked, so it is never retried itself.
+ * when the body can be sent again (not a stream). The retry is marked (an `m2mAuthRetry: true` key on
+ * its config), so it is never retried itself.
  *
  * A redirect to another origin loses the token: axios' Node adapter (follow-redirects) is given a
  * `beforeRedirect` hook that removes the header this function added whenever the next hop's origin

@@ -33,11 +33,29 @@ export interface RequirementOptions {
 /**
  * The arguments of `RequireScope`, `ClientPermission`, `@Scopes` and `@Permissions`: the values, or an
  * array of them followed by options.
+ *
+ * @example
+ * ```ts
+ * const all: RequirementArgs = ['project-{id}', 'tables:read'];
+ * const any: RequirementArgs = [['tables:read', 'tables:admin'], { mode: 'any' }];
+ * ```
  */
 export type RequirementArgs =
   RequirementValue[] | [values: readonly RequirementValue[], options?: RequirementOptions];
 
-/** A requirement as stored and checked (internal). */
+/**
+ * A requirement as the decorators store it and the guards check it; what
+ * `M2mAuthGuard.getRequirements()` returns, for subclasses.
+ *
+ * @example
+ * ```ts
+ * class AuditGuard extends M2mAuthGuard {
+ *   protected override getRequirements(context: ExecutionContext): Requirement[] {
+ *     return [...super.getRequirements(context), { kind: 'scope', values: ['audit'], mode: 'all', origin: 'AuditGuard' }];
+ *   }
+ * }
+ * ```
+ */
 export interface Requirement {
   readonly kind: 'scope' | 'permission';
   readonly values: readonly RequirementValue[];

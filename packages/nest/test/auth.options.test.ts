@@ -2,6 +2,7 @@ import { AuthError, ConfigurationError, createVerifier, type VerifierOptions } f
 import {
   ClientPermission,
   M2M_AUTH_VERIFIER,
+  M2mAuthGuard,
   M2mAuthException,
   M2mAuthModule,
   Permissions,
@@ -9,6 +10,8 @@ import {
   Scopes,
   type RequirementValue,
 } from '@m2m-auth/nest';
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -113,5 +116,25 @@ describe('M2mAuthException', () => {
     const exception = new M2mAuthException(error, 'tables');
     expect(exception.getStatus()).toBe(503);
     expect(exception.headers).toEqual({ 'Cache-Control': 'no-store' });
+  });
+});
+
+describe('M2mAuthGuard outside HTTP', () => {
+  const verifier = createVerifier({ issuer: ISSUER, audience: 'api' });
+  const rpc = { getType: () => 'rpc' } as unknown as ExecutionContext;
+
+  it('refuses a non-HTTP context by default', async () => {
+    const guard = new M2mAuthGuard(new Reflector(), verifier, { verifier });
+    expect(await guard.canActivate(rpc)).toBe(false);
+  });
+
+  it('lets a subclass decide through its protected hook', async () => {
+    class RpcAwareGuard extends M2mAuthGuard {
+      protected override canActivateOther(): boolean {
+        return true;
+      }
+    }
+    const guard = new RpcAwareGuard(new Reflector(), verifier, { verifier });
+    expect(await guard.canActivate(rpc)).toBe(true);
   });
 });
