@@ -9,11 +9,7 @@ export default defineConfig({
     alias: [{ find: /^@m2m-auth\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }],
   },
   test: {
-    include: [
-      'packages/*/test/**/*.test.ts',
-      'test/**/*.test.ts',
-      'examples/*/test/**/*.test.ts',
-    ],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
