@@ -2,14 +2,18 @@
  * The end-to-end demo as a function, so the test suite runs exactly what `pnpm demo` runs.
  *
  * Steps: an embedded Keycloak-style issuer (realm `acme`), the Tables API protected by
- * `requireScope('project-<id>')`, and an outbound client that gets a project-scoped token and lists
- * tables, is refused another project, survives its token's expiry transparently, and shows what an
- * expired token gets.
+ * `requireScope('project-<id>')` (Express), its admin API under `ClientPermission('AdministerClients')`
+ * (Nest), and outbound clients that get their tokens with the client-credentials grant: one lists the
+ * tables of its project, is refused another project and the admin API, survives its token's expiry
+ * transparently, and shows what an expired token gets; an operator client with the
+ * `AdministerClients` role is let into the admin API.
  */
 import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
 import { ClientCredentials, authFetch } from '@m2m-auth/core';
 import { startTestIssuer } from '@m2m-auth/testing';
 import { createTablesApi } from '@m2m-auth/example-express-api/src/app.js';
+import { AppModule as NestTablesApi } from '@m2m-auth/example-nest-api/src/app.module.js';
 
 /** One line of the transcript. */
 export interface Step {
@@ -28,6 +32,11 @@ export interface DemoOptions {
 }
 
 const AUDIENCE = 'https://tables.example';
+const SECRETS = {
+  'MPS-test': 'demo-secret-not-for-production',
+  ops: 'ops-secret-not-for-production',
+  'tables-service': 'service-secret-not-for-production',
+};
 
 export async function runDemo(options: DemoOptions = {}): Promise<Step[]> {
   const lifetime = options.tokenLifetime ?? 3;
@@ -44,10 +53,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<Step[]> {
     clients: [
       {
         clientId: 'MPS-test',
-        clientSecret: 'demo-secret-not-for-production',
+        clientSecret: SECRETS['MPS-test'],
         scopes: ['project-45c0'],
         tokenLifetime: lifetime,
       },
+      // An operator's client: Keycloak roles AdministerClients, for the admin API.
+      { clientId: 'ops', clientSecret: SECRETS.ops, permissions: ['AdministerClients'] },
+      // The Nest API's own client, for its outbound calls.
+      { clientId: 'tables-service', clientSecret: SECRETS['tables-service'], scopes: ['project-*'] },
     ],
   });
   // 1 s of tolerated clock skew (the default is 5) keeps the demo short.
@@ -56,14 +69,36 @@ export async function runDemo(options: DemoOptions = {}): Promise<Step[]> {
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  // The admin API: the Nest example, whose global guard checks the same issuer's tokens.
+  const nest = await NestFactory.create(
+    NestTablesApi.forRoot({
+      ISSUER: issuer.issuer,
+      AUDIENCE,
+      INGESTION_URL: api,
+      CLIENT_ID: 'tables-service',
+      CLIENT_SECRET: SECRETS['tables-service'],
+      CLIENT_SCOPE: 'project-45c0',
+    }),
+    { logger: false },
+  );
+  await nest.listen(0, '127.0.0.1');
+  const admin = await nest.getUrl();
+
   const source = new ClientCredentials({
     issuer: issuer.issuer,
     clientId: 'MPS-test',
-    clientSecret: async () => 'demo-secret-not-for-production', // e.g. from a secrets manager
+    clientSecret: async () => SECRETS['MPS-test'], // e.g. from a secrets manager
     scope: 'project-45c0',
     clientAuth: 'client_secret_post',
   });
-  const apiFetch = authFetch(source, { origins: [api] });
+  const apiFetch = authFetch(source, { origins: [api, admin] });
+  const ops = new ClientCredentials({
+    issuer: issuer.issuer,
+    clientId: 'ops',
+    clientSecret: SECRETS.ops,
+    clientAuth: 'client_secret_basic',
+  });
+  const opsFetch = authFetch(ops, { origins: [admin] });
 
   try {
     const anonymous = await fetch(`${api}/v1/projects/45c0/tables`);
@@ -91,6 +126,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<Step[]> {
       other.headers.get('www-authenticate') ?? '',
     );
 
+    const refused = await apiFetch(`${admin}/v1/clients`);
+    record(
+      "GET /v1/clients (Nest, ClientPermission('AdministerClients')) as MPS-test",
+      '403',
+      String(refused.status),
+      refused.headers.get('www-authenticate') ?? '',
+    );
+
+    const operator = await opsFetch(`${admin}/v1/clients`);
+    record(
+      'GET /v1/clients as ops, whose client holds the AdministerClients role',
+      '200',
+      String(operator.status),
+      JSON.stringify(await operator.json()),
+    );
+
     const before = issuer.count('token');
     await new Promise((resolve) => setTimeout(resolve, lifetime * 1000 + 1500));
     const after = await apiFetch(`${api}/v1/projects/45c0/tables`);
@@ -114,6 +165,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<Step[]> {
     );
   } finally {
     source.close();
+    ops.close();
+    await nest.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await issuer.close();
