@@ -121,7 +121,7 @@ describe('examples/express-api start script', () => {
   });
 
   it('refuses to start without ISSUER, exit code 1', async () => {
-    const env = { ...process.env, PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
     delete env.ISSUER;
     const lone = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, env, stdio: 'pipe' });
     let err = '';

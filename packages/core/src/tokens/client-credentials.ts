@@ -9,6 +9,7 @@ import type { ClientAuthMethod, ClientPrivateKey, ClientSecret } from './client-
 import { RequestParams, type ExtraParams } from './request-params.js';
 import { TokenCache, type RefreshOptions, type RetryOptions } from './token-cache.js';
 import { positive, TokenEndpoint } from './token-endpoint.js';
+import { tokenTelemetry, type TokenTelemetry } from '../telemetry/token-telemetry.js';
 import { toFreshToken } from './token-response.js';
 import type { Token, TokenSource } from './token-source.js';
 
@@ -83,6 +84,13 @@ export interface ClientCredentialsOptions {
   fetch?: FetchLike;
   /** Called with every event (redacted); same as subscribing through {@link ClientCredentials.events}. */
   onEvent?: (event: TokenEvent) => void;
+  /**
+   * Report each refresh to OpenTelemetry (a `m2m_auth.token.refresh` span, the
+   * `m2m_auth.token.refresh.duration` histogram, the `m2m_auth.token.retries` counter) when
+   * `@opentelemetry/api` is installed; without it, or without a registered SDK, this costs nothing.
+   * Default is true; false turns it off.
+   */
+  telemetry?: boolean;
 }
 
 /**
@@ -134,6 +142,7 @@ export class ClientCredentials implements TokenSource {
       timeout: endpoint.timeout,
       refresh: options.refresh,
       retry: options.retry,
+      telemetry: telemetryOption(options.telemetry, endpoint),
       obtain: async (closed) => {
         const obtainedAt = Date.now();
         let url = endpoint.label;
@@ -178,4 +187,16 @@ export function checkStore(store: TokenStore): void {
   ) {
     throw new ConfigurationError('store must implement get, set and delete (and optionally lock)');
   }
+}
+
+/** The telemetry of a source, unless the `telemetry` option turns it off. */
+export function telemetryOption(
+  option: unknown,
+  endpoint: { label: string; clientId: string },
+): TokenTelemetry | undefined {
+  if (option !== undefined && typeof option !== 'boolean')
+    throw new ConfigurationError('telemetry must be a boolean');
+  return option === false
+    ? undefined
+    : tokenTelemetry({ endpoint: endpoint.label, clientId: endpoint.clientId });
 }

@@ -3,7 +3,12 @@ import { ConfigurationError } from '../errors.js';
 import { TokenEvents } from '../events/token-events.js';
 import { hashKey } from '../lib/hash-key.js';
 import { memoryStore } from '../stores/memory-store.js';
-import { checkStore, DEFAULT_LIFETIME, type ClientCredentialsOptions } from './client-credentials.js';
+import {
+  checkStore,
+  DEFAULT_LIFETIME,
+  telemetryOption,
+  type ClientCredentialsOptions,
+} from './client-credentials.js';
 import { RequestParams } from './request-params.js';
 import { TokenCache } from './token-cache.js';
 import { positive, TokenEndpoint } from './token-endpoint.js';
@@ -95,6 +100,7 @@ export class RefreshTokenSource implements TokenSource {
       timeout: endpoint.timeout,
       refresh: options.refresh,
       retry: options.retry,
+      telemetry: telemetryOption(options.telemetry, endpoint),
       obtain: async (closed) => {
         const obtainedAt = Date.now();
         let url = endpoint.label;

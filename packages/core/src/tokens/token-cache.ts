@@ -9,6 +9,7 @@ import {
 import type { RefreshReason, TokenEvents } from '../events/token-events.js';
 import { sleep } from '../lib/sleep.js';
 import type { StoredToken, TokenStore } from '../stores/token-store.js';
+import type { RefreshSpan, TokenTelemetry } from '../telemetry/token-telemetry.js';
 import type { Token } from './token-source.js';
 import { positive } from './token-endpoint.js';
 
@@ -72,6 +73,8 @@ export interface TokenCacheOptions {
   timeout: number;
   refresh?: RefreshOptions | undefined;
   retry?: RetryOptions | false | undefined;
+  /** Spans and metrics of each refresh; none when undefined. */
+  telemetry?: TokenTelemetry | undefined;
 }
 
 interface ResolvedRetry {
@@ -214,6 +217,7 @@ export class TokenCache {
   ): Promise<Token> {
     const { events, store } = this.#options;
     events.emit({ type: 'refresh', key, reason, background });
+    const span = await this.#options.telemetry?.start({ key, reason, background });
     let release: (() => Promise<void> | void) | undefined;
     if (store.lock) {
       const lockTtl = this.#retry.maxElapsed + this.#options.timeout * 2;
@@ -224,11 +228,14 @@ export class TokenCache {
       }
       if (!release) {
         const other = await this.#waitForOther(key, previous, lockTtl, background);
-        if (other) return asToken(other);
+        if (other) {
+          span?.end('shared');
+          return asToken(other);
+        }
       }
     }
     try {
-      const fresh = await this.#obtainWithRetry(key);
+      const fresh = await this.#obtainWithRetry(key, span);
       const entry = this.#toEntry(fresh, previous);
       const ttl = entry.expiresAt - Date.now();
       if (ttl > 0) {
@@ -249,6 +256,7 @@ export class TokenCache {
         scope: entry.scope,
         reused: previous?.value === entry.value,
       });
+      span?.end('success');
       return asToken(entry);
     } catch (thrown) {
       const error =
@@ -266,6 +274,7 @@ export class TokenCache {
         this.#pauseUntil = now + Math.min(pause, (previous.expiresAt - now) / 2);
       }
       if (error instanceof OutboundError) events.emit({ type: 'refresh_error', key, error, stale });
+      span?.end(stale ? 'stale' : 'error', thrown);
       if (stale) return asToken(previous);
       throw thrown;
     } finally {
@@ -309,12 +318,13 @@ export class TokenCache {
     };
   }
 
-  async #obtainWithRetry(key: string): Promise<FreshToken> {
+  async #obtainWithRetry(key: string, span: RefreshSpan | undefined): Promise<FreshToken> {
     const started = Date.now();
     const { retries, minDelay, maxDelay, maxElapsed } = this.#retry;
+    const obtain = () => this.#options.obtain(this.#closer.signal);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#options.obtain(this.#closer.signal);
+        return await (span ? span.run(obtain) : obtain());
       } catch (err) {
         if (this.#closer.signal.aborted) throw new TokenSourceClosedError(this.#options.label);
         if (!(err instanceof OutboundError) || !retryable(err) || attempt > retries) throw err;
@@ -322,6 +332,7 @@ export class TokenCache {
         const delay = Math.round(cap / 2 + (Math.random() * cap) / 2);
         if (Date.now() + delay - started > maxElapsed) throw err;
         this.#options.events.emit({ type: 'retry', key, attempt, delay, error: err });
+        span?.retry(attempt, delay, err);
         await sleep(delay, this.#closer.signal);
       }
     }
