@@ -9,6 +9,9 @@ import {
 import { FetchJsonError, readBodyLimited, type FetchLike } from './fetch-json.js';
 import { parseRetryAfter } from './retry-after.js';
 
+/** Statuses whose responses have no body (Fetch standard, "null body status"), past 1xx. */
+const NULL_BODY = new Set([204, 205]);
+
 export interface GuardedFetchOptions {
   fetch: FetchLike;
   /** Timeout (in milliseconds) of each request, body included. */
@@ -26,8 +29,8 @@ export interface GuardedFetchOptions {
 /**
  * Wraps `fetch` for requests to an authorization server (handed to `openid-client` through its
  * `customFetch` hook): a timeout on each request, body included; redirects never followed (a `3xx` is an
- * error); `429`/`503` + `Retry-After` turned into a cooldown; `5xx` into a retryable error; bodies read
- * with a size limit. Errors thrown here are m2m-auth's own; `openid-client` wraps them in its `cause`.
+ * error); `204`/`205` (no content, so no token response) an {@link InvalidTokenResponseError}; `429`/`503`
+ * + `Retry-After` turned into a cooldown; `5xx` into a retryable error; bodies read with a size limit. Errors thrown here are m2m-auth's own; `openid-client` wraps them in its `cause`.
  */
 export function guardedFetch(options: GuardedFetchOptions): FetchLike {
   return async (input, init) => {
@@ -50,10 +53,19 @@ export function guardedFetch(options: GuardedFetchOptions): FetchLike {
     const { status } = response;
     if (status >= 300 && status < 400) {
       await response.body?.cancel().catch(() => undefined);
-      throw new TokenRequestError(
-        `${options.label} answered HTTP ${status} (a redirect, which is never followed)`,
+      const why = status === 304 ? 'not a token or metadata response' : 'a redirect, which is never followed';
+      throw new TokenRequestError(`${options.label} answered HTTP ${status} (${why})`, options.label, {
+        status,
+      });
+    }
+    if (NULL_BODY.has(status)) {
+      // 204/205 are successes without content: no token response, and no body `Response` can carry.
+      await response.body?.cancel().catch(() => undefined);
+      throw new InvalidTokenResponseError(
+        'missing_access_token',
+        `${options.label} answered HTTP ${status} with no content`,
         options.label,
-        { status },
+        status,
       );
     }
     if (status === 429 || status === 503) {
@@ -65,6 +77,7 @@ export function guardedFetch(options: GuardedFetchOptions): FetchLike {
       }
     }
     if (status >= 500) {
+      // Past 599 too, which `Response` could not be rebuilt with: a server fault.
       await response.body?.cancel().catch(() => undefined);
       throw new TokenRequestError(`${options.label} answered HTTP ${status}`, options.label, { status });
     }
