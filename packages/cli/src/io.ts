@@ -40,7 +40,24 @@ export interface ProcessIo extends Io {
 }
 
 /**
- * The {@link Io} of the running Node.js process. Reading its `signal` installs SIGINT and SIGTERM
+ * A writer for `stream` that survives its reader going away: after a write error (`EPIPE` when the
+ * reader closed the pipe, as in `m2m-auth decode $T | head -c0`), further text is dropped instead of
+ * crashing the process with an unhandled `'error'` event and a stack trace.
+ */
+function writer(stream: NodeJS.WriteStream): (text: string) => void {
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  return (text) => {
+    if (broken || stream.destroyed) return;
+    stream.write(text);
+  };
+}
+
+/**
+ * The {@link Io} of the running Node.js process. Output to a closed pipe is dropped quietly (the
+ * command still runs to its end and keeps its exit code). Reading its `signal` installs SIGINT and SIGTERM
  * handlers that abort it (until then the signals stop the process as usual); the handlers are removed at
  * the first signal, so a second one stops the process the default way.
  *
@@ -63,8 +80,8 @@ export function processIo(): ProcessIo {
     stop.abort();
   };
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stdout: writer(process.stdout),
+    stderr: writer(process.stderr),
     readStdin: async () => {
       if (process.stdin.isTTY) return undefined;
       const chunks: Buffer[] = [];
