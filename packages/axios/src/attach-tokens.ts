@@ -46,6 +46,19 @@ const RETRY_MARK = 'm2mAuthRetry';
 type Marked = InternalAxiosRequestConfig & { [RETRY_MARK]?: true };
 type RedirectHook = NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
 
+interface Sent {
+  readonly token: Token;
+  /** The origin the token was sent to. */
+  readonly origin: string;
+}
+
+interface Wrapped {
+  /** The hook of the user's config that ours calls first. */
+  readonly user: RedirectHook | undefined;
+  /** The `Authorization` value ours strips. */
+  readonly credentials: string;
+}
+
 function isTokenSource(value: unknown): value is TokenSource {
   return (
     typeof value === 'object' &&
@@ -98,16 +111,37 @@ function redirectOrigin(options: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * The origin of the URL that gave the response, after redirects: `res.responseUrl` of the Node adapter
+ * (follow-redirects), `responseURL` of the XHR adapter. `undefined` when the adapter does not tell (the
+ * `fetch` adapter): then the response is taken as coming from the URL that was asked for.
+ */
+function finalOrigin(response: AxiosResponse): string | undefined {
+  const request = response.request as
+    { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
+  const url = request?.res?.responseUrl ?? request?.responseURL;
+  if (typeof url !== 'string' || url === '') return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Adds interceptors to an axios instance: requests to the allowed origins get `Authorization: <type>
  * <token>` from `source`; a `401` (or `WWW-Authenticate: … error="invalid_token"`) for a request that
  * carried a token invalidates exactly that token value and retries the request once with a fresh token,
- * when the body can be sent again (not a stream). The retry is marked (an `m2mAuthRetry: true` key on
- * its config), so it is never retried itself.
+ * when the body can be sent again (not a stream) and the answer came from the origin the token was sent
+ * to (a `401` from another origin reached by a redirect is left alone; the `fetch` adapter does not
+ * expose the final URL, so there the answer is taken as the requested origin's). The retry is marked
+ * (an `m2mAuthRetry: true` key on its config), so it is never retried itself.
  *
  * A redirect to another origin loses the token: axios' Node adapter (follow-redirects) is given a
  * `beforeRedirect` hook that removes the header this function added whenever the next hop's origin
  * differs from the request's (older axios versions keep it for a subdomain). With axios' `fetch` adapter
- * the runtime's `fetch` drops `Authorization` on cross-origin redirects itself.
+ * the runtime's `fetch` drops `Authorization` on cross-origin redirects itself. This holds for the retry
+ * and for a config sent again (`error.config`, as axios-retry does): each request's hook strips the
+ * value that request carries; a config sent again to an origin that gets no token loses the header.
  *
  * @param instance The axios instance (`axios.create(…)`); the default `axios` works too.
  * @param source Where tokens come from: a `ClientCredentials`, or any `TokenSource`.
@@ -161,12 +195,19 @@ export function attachTokens(
     }
   };
 
-  // The token each request was sent with; keyed by the config object axios hands back with the response.
-  const sentWith = new WeakMap<object, Token>();
-  const hooks = new WeakSet<RedirectHook>();
+  // The token each request was sent with, and its origin; keyed by the config object axios hands back
+  // with the response.
+  const sentWith = new WeakMap<object, Sent>();
+  // Each redirect hook this function made -> the user's own hook it wraps, and the credentials it strips.
+  const hooks = new WeakMap<RedirectHook, Wrapped>();
 
-  const stripOnRedirect = (origin: string, credentials: string, user: RedirectHook | undefined) => {
-    if (user && hooks.has(user)) return user;
+  /**
+   * A redirect hook that strips `credentials` on a hop to another origin, and calls the user's own hook.
+   * A config that carries one of our hooks (a retry, or `error.config` sent again) gets a new hook built
+   * around the user's original one, so the credentials compared are always those sent now.
+   */
+  const stripOnRedirect = (origin: string, credentials: string, current: RedirectHook | undefined) => {
+    const user = current === undefined ? undefined : (hooks.get(current)?.user ?? current);
     const hook: RedirectHook = (redirect, responseDetails, requestDetails) => {
       user?.(redirect, responseDetails, requestDetails);
       if (redirectOrigin(redirect) === origin) return;
@@ -176,26 +217,46 @@ export function attachTokens(
         if (name.toLowerCase() === 'authorization' && headers[name] === credentials) delete headers[name];
       }
     };
-    hooks.add(hook);
+    hooks.set(hook, { user, credentials });
     return hook;
+  };
+
+  /**
+   * A config made from one we handled (`error.config` sent again) to an origin that gets no token: the
+   * header and hook we added are removed, so the old token does not travel with it.
+   */
+  const forget = (config: InternalAxiosRequestConfig): void => {
+    const current = config.beforeRedirect;
+    const wrapped = current === undefined ? undefined : hooks.get(current);
+    if (wrapped === undefined) return;
+    if (config.headers.get('Authorization') === wrapped.credentials) config.headers.delete('Authorization');
+    config.beforeRedirect = wrapped.user;
   };
 
   const requestId = instance.interceptors.request.use(async (config) => {
     const target = targetOf(config);
-    if (target === undefined || !allowed(target)) return config;
+    if (target === undefined || !allowed(target)) {
+      forget(config);
+      return config;
+    }
     const token = await source.getToken();
     const credentials = `${token.type} ${token.value}`;
     config.headers.set('Authorization', credentials);
     config.beforeRedirect = stripOnRedirect(target.origin, credentials, config.beforeRedirect);
-    sentWith.set(config, token);
+    sentWith.set(config, { token, origin: target.origin });
     return config;
   });
 
   /** Retries once with a fresh token, or returns `undefined` when the request must not be retried. */
-  const retry = async (config: Marked | undefined): Promise<AxiosResponse | undefined> => {
+  const retry = async (response: AxiosResponse): Promise<AxiosResponse | undefined> => {
+    const config = response.config as Marked | undefined;
     if (config === undefined || config[RETRY_MARK] === true || !replayable(config.data)) return undefined;
-    const token = sentWith.get(config);
-    if (token === undefined) return undefined;
+    const sent = sentWith.get(config);
+    if (sent === undefined) return undefined;
+    // A 401 from another origin, reached by a redirect, says nothing about the token.
+    const answered = finalOrigin(response);
+    if (answered !== undefined && answered !== sent.origin) return undefined;
+    const { token } = sent;
     await source.invalidate(token.value);
     const fresh = await source.getToken();
     if (fresh.value === token.value) return undefined;
@@ -206,12 +267,12 @@ export function attachTokens(
   const responseId = instance.interceptors.response.use(
     async (response) => {
       if (!rejectsToken(response)) return response;
-      return (await retry(response.config)) ?? response;
+      return (await retry(response)) ?? response;
     },
     async (error: unknown) => {
       const failed = error as { isAxiosError?: boolean; response?: AxiosResponse; config?: Marked };
       if (failed?.isAxiosError !== true || !failed.response || !rejectsToken(failed.response)) throw error;
-      const retried = await retry(failed.config);
+      const retried = await retry(failed.response);
       if (retried === undefined) throw error;
       return retried;
     },

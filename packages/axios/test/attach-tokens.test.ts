@@ -20,8 +20,11 @@ interface Api {
   origin: string;
   port: number;
   seen: Seen[];
-  /** The next `n` requests get `401` with a Bearer challenge. */
+  /** The next `n` requests get `401` with a Bearer challenge (only those to `unauthorizedPath`, if set). */
   unauthorized: number;
+  unauthorizedPath: string | undefined;
+  /** The next `n` requests get `503`. */
+  failing: number;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 async function startApi(): Promise<Api> {
-  const api: Api = { origin: '', port: 0, seen: [], unauthorized: 0, close: async () => undefined };
+  const api: Api = {
+    origin: '',
+    port: 0,
+    seen: [],
+    unauthorized: 0,
+    unauthorizedPath: undefined,
+    failing: 0,
+    close: async () => undefined,
+  };
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -43,19 +54,25 @@ async function startApi(): Promise<Api> {
         authorization: req.headers.authorization,
         body,
       });
-      const to = url.searchParams.get('to');
-      if (url.pathname === '/redirect' && to) {
-        res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: to });
+      if (api.failing > 0) {
+        api.failing--;
+        res.writeHead(503);
         res.end();
         return;
       }
-      if (api.unauthorized > 0) {
+      if (api.unauthorized > 0 && (api.unauthorizedPath ?? url.pathname) === url.pathname) {
         api.unauthorized--;
         res.writeHead(401, {
           'www-authenticate': 'Bearer error="invalid_token"',
           'content-type': 'application/json',
         });
         res.end(JSON.stringify({ error: 'invalid_token' }));
+        return;
+      }
+      const to = url.searchParams.get('to');
+      if (url.pathname === '/redirect' && to) {
+        res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: to });
+        res.end();
         return;
       }
       if (url.pathname === '/challenge') {
@@ -142,10 +159,12 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  api.seen = [];
-  other.seen = [];
-  api.unauthorized = 0;
-  other.unauthorized = 0;
+  for (const server of [api, other]) {
+    server.seen = [];
+    server.unauthorized = 0;
+    server.unauthorizedPath = undefined;
+    server.failing = 0;
+  }
 });
 
 // The same cases on the axios we install and on the oldest axios in the peer range.
@@ -322,6 +341,99 @@ describe.each(versions)('attachTokens on %s', (_name, create) => {
       [`api.test:${api.port}`, 'Bearer t1'],
       [`evil.api.test:${api.port}`, undefined],
     ]);
+  });
+
+  // A redirect to a subdomain: the one cross-origin hop on which follow-redirects keeps Authorization,
+  // so only our hook stands between the token and the other origin.
+  const subdomain = () => {
+    const base = `http://api.test:${api.port}`;
+    const to = encodeURIComponent(`http://evil.api.test:${api.port}/steal`);
+    return { base, path: `/redirect?to=${to}` };
+  };
+  const hosts = () => api.seen.map((s) => [s.host?.split(':')[0], s.authorization]);
+
+  it('drops the fresh token of the retry on a redirect to another origin', async () => {
+    const source = new CountingSource();
+    const { base, path } = subdomain();
+    const client = create({ baseURL: base, lookup });
+    attachTokens(client, source, { origins: [base], allowInsecureRequests: true });
+    api.unauthorized = 1;
+
+    const res = await client.get(path);
+    expect(res.status).toBe(200);
+    expect(hosts()).toEqual([
+      ['api.test', 'Bearer t1'],
+      ['api.test', 'Bearer t2'],
+      ['evil.api.test', undefined],
+    ]);
+  });
+
+  it('drops the token of a config sent again (error.config, as axios-retry does) on a cross-origin redirect', async () => {
+    const source = new CountingSource();
+    const { base, path } = subdomain();
+    const client = create({ baseURL: base, lookup });
+    attachTokens(client, source, { origins: [base], allowInsecureRequests: true });
+    api.failing = 1;
+
+    const err = (await client.get(path).catch((e: unknown) => e)) as AxiosError;
+    expect(err.response?.status).toBe(503);
+    source.rotate(); // the token moved on (a refresh) before the request is sent again
+    const res = await client.request(err.config!);
+    expect(res.status).toBe(200);
+    expect(hosts()).toEqual([
+      ['api.test', 'Bearer t1'],
+      ['api.test', 'Bearer t2'],
+      ['evil.api.test', undefined],
+    ]);
+  });
+
+  it('a config sent again to an origin that is not listed does not carry the old token', async () => {
+    const source = new CountingSource();
+    const client = create({ baseURL: api.origin });
+    attachTokens(client, source, { origins: [api.origin] });
+    api.failing = 1;
+
+    const err = (await client.get('/v1/tables').catch((e: unknown) => e)) as AxiosError;
+    expect(err.response?.status).toBe(503);
+    await client.request({ ...err.config!, url: `${other.origin}/elsewhere` });
+    expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer t1']);
+    expect(other.seen.map((s) => s.authorization)).toEqual([undefined]);
+  });
+
+  it('does not invalidate nor replay on a 401 from another origin reached by a redirect', async () => {
+    const source = new CountingSource();
+    const client = create({ baseURL: api.origin });
+    attachTokens(client, source, { origins: [api.origin] });
+    other.unauthorized = 1;
+
+    const to = encodeURIComponent(`${other.origin}/collect`);
+    const err = (await client
+      .post(`/redirect?status=307&to=${to}`, { rows: 1 })
+      .catch((e: unknown) => e)) as AxiosError;
+    expect(err.response?.status).toBe(401);
+    expect(api.seen.map((s) => [s.method, s.authorization])).toEqual([['POST', 'Bearer t1']]);
+    expect(other.seen.map((s) => [s.method, s.authorization, s.body])).toEqual([
+      ['POST', undefined, '{"rows":1}'],
+    ]);
+    expect(source.invalidated).toEqual([]);
+  });
+
+  it('still retries a 401 reached by a redirect within the same origin', async () => {
+    const source = new CountingSource();
+    const client = create({ baseURL: api.origin });
+    attachTokens(client, source, { origins: [api.origin] });
+    api.unauthorized = 1;
+    api.unauthorizedPath = '/v1/tables';
+
+    const res = await client.get(`/redirect?to=${encodeURIComponent('/v1/tables')}`);
+    expect(res.status).toBe(200);
+    expect(api.seen.map((s) => [s.path, s.authorization])).toEqual([
+      ['/redirect', 'Bearer t1'],
+      ['/v1/tables', 'Bearer t1'],
+      ['/redirect', 'Bearer t2'],
+      ['/v1/tables', 'Bearer t2'],
+    ]);
+    expect(source.invalidated).toEqual(['t1']);
   });
 
   it('calls the beforeRedirect hook of the request config as well', async () => {
