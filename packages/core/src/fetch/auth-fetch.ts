@@ -30,6 +30,8 @@ export interface AuthFetchOptions {
   fetch?: FetchLike;
 }
 
+type Init = RequestInit & { duplex?: 'half' };
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const BODY_HEADERS = [
   'content-type',
@@ -52,21 +54,94 @@ function replayable(body: unknown): boolean {
   );
 }
 
-/** `401`, or a challenge that says the token is invalid (RFC 6750 §3.1). */
-function rejectsToken(response: Response): boolean {
-  if (response.status === 401) return true;
-  const challenge = response.headers.get('www-authenticate');
-  return challenge !== null && /error\s*=\s*"?invalid_token"?/i.test(challenge);
+/** Headers that never follow a redirect to another origin (as the Fetch standard and undici do). */
+const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie', 'host'];
+
+/** The `error` parameter of a `WWW-Authenticate` challenge (RFC 6750 §3), lower-cased. */
+function challengeError(challenge: string | null): string | undefined {
+  if (challenge === null) return undefined;
+  const match = /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,"]+))/i.exec(challenge);
+  return (match?.[1] ?? match?.[2])?.toLowerCase();
 }
 
-type Init = RequestInit & { duplex?: 'half' };
+/**
+ * Whether the answer says the token itself is no good: a `401`, or a challenge with
+ * `error="invalid_token"` (RFC 6750 §3.1). A `401` whose challenge says `insufficient_scope` is not: a
+ * fresh token for the same client and scope would be refused the same way.
+ */
+function rejectsToken(response: Response): boolean {
+  const error = challengeError(response.headers.get('www-authenticate'));
+  if (error === 'invalid_token') return true;
+  return response.status === 401 && error !== 'insufficient_scope';
+}
+
+/** What a request is made of, from `(input, init)` as `fetch` takes them. */
+interface Parts {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: unknown;
+  redirect: RequestRedirect;
+  rest: Init;
+}
+
+/**
+ * A `Request` given as input keeps everything it carries: method, headers, body, redirect mode, signal,
+ * credentials, cache, mode, referrer and the rest, with `init` taking precedence as in `new Request(input,
+ * init)`. Its body is read into memory, so that it can be replayed (on a `307`/`308` and on the retry);
+ * a body passed as `init.body` is used as it is.
+ */
+async function partsOf(input: string | URL | Request, init: Init | undefined): Promise<Parts> {
+  if (!(input instanceof Request)) {
+    const { method, headers, body, redirect, ...rest } = init ?? {};
+    return {
+      url: new URL(input),
+      method: (method ?? 'GET').toUpperCase(),
+      headers: new Headers(headers),
+      body: body ?? null,
+      redirect: redirect ?? 'follow',
+      rest,
+    };
+  }
+  const { body: initBody, ...others } = init ?? {};
+  const request = init === undefined ? input : new Request(input, others);
+  let body: unknown = initBody ?? null;
+  if (body === null && request.body !== null) body = new Uint8Array(await request.arrayBuffer());
+  return {
+    url: new URL(request.url),
+    method: request.method,
+    headers: new Headers(request.headers),
+    body,
+    redirect: request.redirect,
+    rest: {
+      signal: request.signal,
+      credentials: request.credentials,
+      cache: request.cache,
+      mode: request.mode,
+      referrer: request.referrer,
+      referrerPolicy: request.referrerPolicy,
+      integrity: request.integrity,
+      keepalive: request.keepalive,
+    },
+  };
+}
 
 /**
  * Returns a `fetch` that attaches `Authorization: <type> <token>` from `source` to requests whose origin
- * is allowed, and only to those. On a `401` (or `WWW-Authenticate: … error="invalid_token"`) it
- * invalidates that token and retries once with a fresh one, when the body can be replayed (none, string,
- * buffer, `URLSearchParams`, `FormData`, `Blob`; not a stream). Redirects are followed by hand: the token
- * is attached only at allowed origins, and an `Authorization` header is dropped when the origin changes.
+ * is allowed, and only to those. At an allowed origin the token replaces any `Authorization` header the
+ * caller set; elsewhere the caller's header is left alone (and dropped, with `Cookie` and
+ * `Proxy-Authorization`, when a redirect changes the origin).
+ *
+ * On a `401` (or `WWW-Authenticate: … error="invalid_token"`) it invalidates that token and retries once
+ * with a fresh one, when the body can be replayed (none, string, buffer, `URLSearchParams`, `FormData`,
+ * `Blob`, or the body of a `Request`, which is read into memory; not a `ReadableStream` passed as
+ * `init.body`: then the `401` is returned). It does not retry when the answer came, through a redirect,
+ * from an origin that did not get the token, nor on a `401` whose challenge says
+ * `error="insufficient_scope"` (a fresh token would be refused the same way), nor a second time.
+ *
+ * Redirects are followed by hand (`redirect: 'manual'` and `'error'` are honoured, `maxRedirects` bounds
+ * them), so the token is attached only at allowed origins. A `Request` given as input keeps its method,
+ * headers, body, signal and other settings, with `init` taking precedence as in `fetch`.
  *
  * @example
  * ```ts
@@ -120,29 +195,7 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
   };
 
   return async (input, init) => {
-    let url: URL;
-    let method: string;
-    let headers: Headers;
-    let body: unknown;
-    let rest: Init;
-    let redirectMode: RequestRedirect;
-    if (input instanceof Request) {
-      const request = init ? new Request(input, init) : input;
-      url = new URL(request.url);
-      method = request.method;
-      headers = new Headers(request.headers);
-      body = request.body;
-      redirectMode = request.redirect;
-      rest = { signal: request.signal };
-    } else {
-      url = new URL(input);
-      const { method: m, headers: h, body: b, redirect, ...others } = init ?? {};
-      method = (m ?? 'GET').toUpperCase();
-      headers = new Headers(h);
-      body = b ?? null;
-      redirectMode = redirect ?? 'follow';
-      rest = others;
-    }
+    const { url, method, headers, body, redirect: redirectMode, rest } = await partsOf(input, init);
     const canReplay = replayable(body);
     const firstOrigin = url.origin;
 
@@ -153,13 +206,14 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
       const hopHeaders = new Headers(headers);
       for (let hops = 0; ; hops++) {
         const sent = new Headers(hopHeaders);
+        // The token sent on this hop only: a 401 from a hop that got no token says nothing about it.
         let used: Token | undefined;
         if (allowed(hopUrl)) {
           token ??= await source.getToken();
           used = token;
           sent.set('authorization', `${token.type} ${token.value}`);
         } else if (hopUrl.origin !== firstOrigin) {
-          sent.delete('authorization');
+          for (const name of CROSS_ORIGIN_DROPPED) sent.delete(name);
         }
         const hopInit: Init = { ...rest, method: hopMethod, headers: sent, redirect: 'manual' };
         if (hopBody !== null && hopBody !== undefined) {
@@ -189,7 +243,7 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
         } else if (!replayable(hopBody)) {
           throw new TypeError('fetch failed: cannot follow a 307/308 redirect with a stream body');
         }
-        if (next.origin !== hopUrl.origin) hopHeaders.delete('authorization');
+        if (next.origin !== hopUrl.origin) for (const name of CROSS_ORIGIN_DROPPED) hopHeaders.delete(name);
         hopUrl = next;
       }
     };

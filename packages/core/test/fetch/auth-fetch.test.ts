@@ -26,6 +26,15 @@ interface Sent {
   method: string;
   authorization: string | null;
   body: string | null;
+  headers: Headers;
+  init: RequestInit | undefined;
+}
+
+function formData(): FormData {
+  const form = new FormData();
+  form.append('name', 'tables');
+  form.append('file', new Blob(['csv,data'], { type: 'text/csv' }), 'rows.csv');
+  return form;
 }
 
 function recordingFetch(answer: (sent: Sent, n: number) => Response) {
@@ -38,6 +47,8 @@ function recordingFetch(answer: (sent: Sent, n: number) => Response) {
       method: init?.method ?? 'GET',
       authorization: headers.get('authorization'),
       body: body === undefined || body === null ? null : await new Response(body).text(),
+      headers,
+      init,
     };
     sent.push(s);
     return answer(s, sent.length);
@@ -89,6 +100,7 @@ describe('authFetch', () => {
     ['URLSearchParams', new URLSearchParams({ a: '1' })],
     ['a buffer', new TextEncoder().encode('bytes')],
     ['a Blob', new Blob(['blob'])],
+    ['FormData', formData()],
   ])('on 401 invalidates the token and retries once with a fresh one (%s)', async (_name, body) => {
     const { source, invalidated } = countingSource();
     const { fetch, sent } = recordingFetch((s) =>
@@ -102,7 +114,10 @@ describe('authFetch', () => {
     expect(res.status).toBe(200);
     expect(invalidated).toEqual(['tok-1']);
     expect(sent.map((s) => s.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
-    expect(sent[1]!.body).toBe(sent[0]!.body);
+    // FormData gets a new multipart boundary each time it is serialized; the parts are the same.
+    const parts = (text: string | null) => text?.replace(/-+formdata-[\w-]+/g, '--boundary');
+    expect(parts(sent[1]!.body)).toBe(parts(sent[0]!.body));
+    if (body instanceof FormData) expect(sent[1]!.body).toContain('csv,data');
   });
 
   it('retries on a WWW-Authenticate invalid_token challenge too', async () => {
@@ -197,5 +212,217 @@ describe('authFetch', () => {
     expect((await api(`${API}/x`, { redirect: 'manual' })).status).toBe(302);
     await expect(api(`${API}/x`, { redirect: 'error' })).rejects.toThrow(/redirect/);
     await expect(api(`${API}/x`)).rejects.toThrow(/too many redirects/);
+  });
+});
+
+describe('authFetch with a Request as input', () => {
+  it('keeps its method, headers, body, redirect mode and other settings', async () => {
+    const { source } = countingSource();
+    const { fetch, sent } = recordingFetch(
+      () => new Response(null, { status: 302, headers: { location: '/elsewhere' } }),
+    );
+    const controller = new AbortController();
+    const request = new Request(`${API}/v1/tables`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' },
+      body: JSON.stringify({ name: 't1' }),
+      redirect: 'manual',
+      credentials: 'include',
+      cache: 'no-store',
+      keepalive: true,
+      referrerPolicy: 'no-referrer',
+      signal: controller.signal,
+    });
+    const res = await authFetch(source, { origins: [API], fetch })(request);
+    expect(res.status).toBe(302); // redirect: 'manual' kept
+    expect(sent).toHaveLength(1);
+    const [s] = sent;
+    expect(s!.method).toBe('POST');
+    expect(s!.body).toBe('{"name":"t1"}');
+    expect(s!.headers.get('content-type')).toBe('application/json');
+    expect(s!.headers.get('x-request-id')).toBe('r-1');
+    expect(s!.authorization).toBe('Bearer tok-1');
+    expect(s!.init).toMatchObject({
+      credentials: 'include',
+      cache: 'no-store',
+      keepalive: true,
+      referrerPolicy: 'no-referrer',
+    });
+    const signal = s!.init!.signal!;
+    expect(signal.aborted).toBe(false);
+    controller.abort();
+    expect(signal.aborted).toBe(true);
+  });
+
+  it('lets init take precedence, as fetch(request, init) does', async () => {
+    const { source } = countingSource();
+    const { fetch, sent } = recordingFetch(() => new Response('ok'));
+    const request = new Request(`${API}/v1/tables`, {
+      method: 'PUT',
+      headers: { 'x-old': '1' },
+      body: 'old',
+    });
+    await authFetch(source, { origins: [API], fetch })(request, {
+      method: 'PATCH',
+      headers: { 'x-new': '2' },
+      body: 'new',
+    });
+    expect(sent.map((s) => [s.method, s.body, s.headers.get('x-old'), s.headers.get('x-new')])).toEqual([
+      ['PATCH', 'new', null, '2'],
+    ]);
+  });
+
+  it.each([
+    ['a string', () => 'hello', 'text/plain;charset=UTF-8'],
+    [
+      'URLSearchParams',
+      () => new URLSearchParams({ a: '1' }),
+      'application/x-www-form-urlencoded;charset=UTF-8',
+    ],
+    ['a Blob', () => new Blob(['blob'], { type: 'application/octet-stream' }), 'application/octet-stream'],
+    ['FormData', formData, /^multipart\/form-data; boundary=/],
+    [
+      'a ReadableStream',
+      () =>
+        new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode('streamed'));
+            c.close();
+          },
+        }),
+      undefined,
+    ],
+  ])('replays its body (%s) on the 401 retry', async (_name, makeBody, contentType) => {
+    const { source, invalidated } = countingSource();
+    const { fetch, sent } = recordingFetch((s) =>
+      s.authorization === 'Bearer tok-1' ? new Response(null, { status: 401 }) : new Response('ok'),
+    );
+    const body = makeBody();
+    const request = new Request(`${API}/v1/upload`, {
+      method: 'POST',
+      body,
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    });
+    const res = await authFetch(source, { origins: [API], fetch })(request);
+    expect(res.status).toBe(200);
+    expect(invalidated).toEqual(['tok-1']);
+    expect(sent.map((s) => [s.method, s.authorization])).toEqual([
+      ['POST', 'Bearer tok-1'],
+      ['POST', 'Bearer tok-2'],
+    ]);
+    expect(sent[0]!.body).not.toBe('');
+    expect(sent[1]!.body).toBe(sent[0]!.body);
+    if (contentType !== undefined) {
+      expect(sent[1]!.headers.get('content-type')).toMatch(contentType);
+      expect(sent[1]!.headers.get('content-type')).toBe(sent[0]!.headers.get('content-type'));
+    }
+  });
+
+  it('follows a 307 with its body', async () => {
+    const { source } = countingSource();
+    const { fetch, sent } = recordingFetch((s) =>
+      s.url.endsWith('/a')
+        ? new Response(null, { status: 307, headers: { location: '/b' } })
+        : new Response('ok'),
+    );
+    await authFetch(source, { origins: [API], fetch })(
+      new Request(`${API}/a`, { method: 'POST', body: 'data' }),
+    );
+    expect(sent.map((s) => [s.url, s.method, s.body])).toEqual([
+      [`${API}/a`, 'POST', 'data'],
+      [`${API}/b`, 'POST', 'data'],
+    ]);
+  });
+});
+
+describe('authFetch: what is and is not a reason to retry', () => {
+  it('a 401 with error="insufficient_scope" is returned, the token kept', async () => {
+    const { source, invalidated } = countingSource();
+    const { fetch, sent } = recordingFetch(
+      () =>
+        new Response(null, {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer realm="api", error="insufficient_scope", scope="write"' },
+        }),
+    );
+    const res = await authFetch(source, { origins: [API], fetch })(`${API}/x`);
+    expect(res.status).toBe(401);
+    expect(sent).toHaveLength(1);
+    expect(invalidated).toEqual([]);
+  });
+
+  it.each([
+    ['Bearer error=invalid_token'],
+    ['Bearer realm="api", error="invalid_token", error_description="The access token expired"'],
+    ['Basic realm="x", Bearer error="INVALID_TOKEN"'],
+  ])('a 403 with %s is retried', async (challenge) => {
+    const { source, invalidated } = countingSource();
+    const { fetch, sent } = recordingFetch((_, n) =>
+      n === 1
+        ? new Response(null, { status: 403, headers: { 'www-authenticate': challenge } })
+        : new Response('ok'),
+    );
+    const res = await authFetch(source, { origins: [API], fetch })(`${API}/x`);
+    expect(res.status).toBe(200);
+    expect(sent).toHaveLength(2);
+    expect(invalidated).toEqual(['tok-1']);
+  });
+
+  it('an error_description mentioning invalid_token is not an invalid_token challenge', async () => {
+    const { source } = countingSource();
+    const { fetch, sent } = recordingFetch(
+      () =>
+        new Response(null, {
+          status: 403,
+          headers: {
+            'www-authenticate': 'Bearer error="insufficient_scope", error_description="not invalid_token"',
+          },
+        }),
+    );
+    expect((await authFetch(source, { origins: [API], fetch })(`${API}/x`)).status).toBe(403);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('authFetch and caller headers', () => {
+  it('leaves an Authorization header alone at an origin that gets no token', async () => {
+    const { source } = countingSource();
+    const { fetch, sent } = recordingFetch(() => new Response('ok'));
+    await authFetch(source, { origins: [API], fetch })('https://other.example/x', {
+      headers: { authorization: 'Basic dXNlcjpwdw==' },
+    });
+    expect(sent.map((s) => s.authorization)).toEqual(['Basic dXNlcjpwdw==']);
+  });
+
+  it('drops Cookie, Proxy-Authorization and Authorization when a redirect changes the origin', async () => {
+    const { source } = countingSource();
+    const { fetch, sent } = recordingFetch((s) =>
+      s.url.startsWith('https://other.example/a')
+        ? new Response(null, { status: 302, headers: { location: '/b' } })
+        : s.url.startsWith('https://other.example/b')
+          ? new Response(null, { status: 302, headers: { location: 'https://third.example/c' } })
+          : new Response('ok'),
+    );
+    await authFetch(source, { origins: [API], fetch })('https://other.example/a', {
+      headers: {
+        authorization: 'Basic abc',
+        cookie: 'session=1',
+        'proxy-authorization': 'Basic p',
+        'x-keep': 'k',
+      },
+    });
+    expect(
+      sent.map((s) => [
+        s.url,
+        s.authorization,
+        s.headers.get('cookie'),
+        s.headers.get('proxy-authorization'),
+        s.headers.get('x-keep'),
+      ]),
+    ).toEqual([
+      ['https://other.example/a', 'Basic abc', 'session=1', 'Basic p', 'k'],
+      ['https://other.example/b', 'Basic abc', 'session=1', 'Basic p', 'k'],
+      ['https://third.example/c', null, null, null, 'k'],
+    ]);
   });
 });
