@@ -133,6 +133,8 @@ export class RealmState {
   readonly grants: GrantStore;
   readonly settings: RealmSettings;
   readonly handle: IssuerRealm;
+  /** When (in seconds since the epoch) each removed client id was last removed. */
+  readonly #removed = new Map<string, number>();
 
   constructor(name: string | undefined, keys: KeyRing, settings: RealmSettings) {
     this.name = name;
@@ -229,11 +231,30 @@ export class RealmState {
     });
   }
 
-  /** Deletes a client and revokes what it holds; its JWTs still verify by signature. */
+  /**
+   * Deletes a client and revokes what it holds: introspection answers inactive for every token naming it
+   * (issued or minted before now), whatever its `jti`; its JWTs still verify by signature.
+   */
   removeClient(clientId: string): boolean {
     const existed = this.clients.remove(clientId);
-    if (existed) this.grants.revokeClient(clientId);
+    if (existed) {
+      this.grants.revokeClient(clientId);
+      this.#removed.set(clientId, this.#now());
+    }
     return existed;
+  }
+
+  /**
+   * Whether a token of `clientId` issued at `iat` outlived its client: the client is gone, or was removed
+   * after the token was issued (and registered again since). Tokens naming a client that never existed
+   * (minted for unit tests) are not affected.
+   */
+  #orphaned(clientId: string | undefined, iat: unknown): boolean {
+    if (clientId === undefined) return false;
+    const removedAt = this.#removed.get(clientId);
+    if (removedAt === undefined) return false;
+    if (this.clients.get(clientId) === undefined) return true;
+    return typeof iat !== 'number' || iat < removedAt;
   }
 
   async mint(claims: JWTPayload = {}, options: Omit<MintOptions, 'realm'> = {}): Promise<string> {
@@ -294,10 +315,12 @@ export class RealmState {
       jti,
     });
     const exp = typeof claims.exp === 'number' ? claims.exp : iat + client.tokenLifetime;
+    // The client's extra claims may replace the jti: revocation must know the one the token carries.
+    const tokenJti = typeof claims.jti === 'string' ? claims.jti : jti;
     let accessToken: string;
     if (client.tokenFormat === 'opaque') {
       accessToken = randomToken(32);
-      this.grants.recordAccess({ clientId: client.clientId, jti, exp, claims }, accessToken);
+      this.grants.recordAccess({ clientId: client.clientId, jti: tokenJti, exp, claims }, accessToken);
     } else {
       const key = await this.keys.signingKey();
       accessToken = await signJwt(
@@ -305,7 +328,7 @@ export class RealmState {
         { alg: key.alg, typ: accessTokenType(this.style), kid: key.kid },
         key.privateKey,
       );
-      this.grants.recordAccess({ clientId: client.clientId, jti, exp, claims });
+      this.grants.recordAccess({ clientId: client.clientId, jti: tokenJti, exp, claims });
     }
     let refreshToken: string | undefined;
     const refreshExpiresIn = client.refreshTokens ? this.settings.refreshTokenLifetime : 0;
@@ -327,6 +350,7 @@ export class RealmState {
     const opaque = this.grants.opaque(token);
     if (opaque !== undefined) {
       if (this.grants.isRevoked(opaque.jti)) return undefined;
+      if (this.#orphaned(opaque.clientId, opaque.claims.iat)) return undefined;
       return {
         kind: 'access',
         clientId: opaque.clientId,
@@ -336,6 +360,7 @@ export class RealmState {
     }
     const refresh = this.grants.refresh(token);
     if (refresh !== undefined) {
+      if (this.#orphaned(refresh.clientId, refresh.iat)) return undefined;
       return {
         kind: 'refresh',
         clientId: refresh.clientId,
@@ -364,6 +389,7 @@ export class RealmState {
           : typeof payload.azp === 'string'
             ? payload.azp
             : undefined;
+      if (this.#orphaned(clientId, payload.iat)) return undefined;
       const { jti, exp } = payload;
       return {
         kind: 'access',

@@ -71,7 +71,13 @@ export async function admin({ req, res, realm, url, adminToken }: RequestContext
     throw methodNotAllowed('GET, POST');
   }
 
-  const clientId = decodeURIComponent(encodedId);
+  let clientId: string;
+  try {
+    clientId = decodeURIComponent(encodedId);
+  } catch {
+    // Malformed percent-encoding (`%E0%A4%A`): no client can have that id.
+    throw new OAuthHttpError(404, 'not_found', 'no client with that id (its percent-encoding is malformed)');
+  }
   const client = realm.clients.get(clientId);
   if (client === undefined) throw notFound(clientId);
   if (extra.length > 0) throw new OAuthHttpError(404, 'not_found', `no such path ${where}`);

@@ -96,8 +96,18 @@ export async function token(ctx: RequestContext): Promise<void> {
         `scope '${widened.join(' ')}' was not granted originally`,
       );
     }
+    // The client may have lost scopes since (issuer.clients.update): a refresh never restores them.
+    const lost = requested.filter((s) => !holds(client, s));
+    if (lost.length > 0) {
+      throw new OAuthHttpError(
+        400,
+        'invalid_scope',
+        `the client may no longer request scope '${lost.join(' ')}'`,
+      );
+    }
     realm.grants.consumeRefresh(value);
-    issued = await realm.issue(client, requested.length > 0 ? requested : grant.scopes, grant.audience);
+    const scopes = requested.length > 0 ? requested : grant.scopes.filter((s) => holds(client, s));
+    issued = await realm.issue(client, scopes, grant.audience);
   } else {
     throw new OAuthHttpError(400, 'unsupported_grant_type', `grant_type '${grantType}' is not supported`);
   }

@@ -156,6 +156,34 @@ describe('client-management API', () => {
     expect((await introspect(fresh)).body.active).toBe(true);
   });
 
+  it('says inactive for tokens of a deleted client whatever their jti: minted ones, and a client-set jti', async () => {
+    issuer.clients.add({
+      clientId: 'fixed-jti',
+      clientSecret: 'f',
+      scopes: ['read'],
+      claims: { jti: 'same' },
+    });
+    const issued = (await tokenFor(issuer.tokenEndpoint, 'fixed-jti', 'f')).body.access_token;
+    issuer.clients.add({ clientId: 'minted-for', clientSecret: 'm' });
+    const minted = await issuer.mint({ client_id: 'minted-for' });
+    expect((await introspect(issued)).body).toMatchObject({ active: true, jti: 'same' });
+    expect((await introspect(minted)).body.active).toBe(true);
+    expect((await call('DELETE', '/fixed-jti')).status).toBe(204);
+    expect(issuer.clients.remove('minted-for')).toBe(true);
+    expect((await introspect(issued)).body).toEqual({ active: false });
+    expect((await introspect(minted)).body).toEqual({ active: false });
+    // a token naming a client that never existed is untouched (mint() for unit tests)
+    expect((await introspect(await issuer.mint({ client_id: 'never-registered' }))).body.active).toBe(true);
+  });
+
+  it('answers 404 JSON, not 500, for an id with malformed percent-encoding', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const res = await call(method, '/%E0%A4%A');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ error: 'not_found' });
+    }
+  });
+
   it('revokes every token of a client', async () => {
     await call('POST', '', { clientId: 'rv', clientSecret: 'r', scopes: ['read'] });
     const a = (await tokenFor(issuer.tokenEndpoint, 'rv', 'r')).body.access_token;

@@ -298,6 +298,30 @@ describe('token endpoint — refresh tokens', () => {
     expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
+  it('never restores on refresh a scope the client has lost since', async () => {
+    issuer.clients.add({
+      clientId: 'shrinks',
+      clientSecret: 's',
+      scopes: ['read', 'write'],
+      refreshTokens: true,
+    });
+    const first = (await tokenFor(issuer.tokenEndpoint, 'shrinks', 's', { scope: 'read write' })).body;
+    expect(first.scope).toBe('read write');
+    issuer.clients.update('shrinks', { scopes: ['read'] });
+    const refresh = (token: string, extra: Record<string, string> = {}) =>
+      postForm(
+        issuer.tokenEndpoint,
+        { grant_type: 'refresh_token', refresh_token: token, ...extra },
+        basic('shrinks', 's'),
+      );
+    const asked = await refresh(first.refresh_token, { scope: 'write' });
+    expect(asked).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
+    const kept = await refresh(first.refresh_token);
+    expect(kept.status).toBe(200);
+    expect(kept.body.scope).toBe('read');
+    expect(decodeJwt(kept.body.access_token).scope).toBe('read');
+  });
+
   it("refuses another client's refresh token", async () => {
     const own = (await tokenFor(issuer.tokenEndpoint, 'refresher', 'r')).body.refresh_token;
     const res = await postForm(issuer.tokenEndpoint, {
