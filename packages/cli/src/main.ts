@@ -6,6 +6,7 @@ import { verifyCommand } from './commands/verify.js';
 import type { Io } from './io.js';
 import type { Command, Context } from './lib/command.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './lib/errors.js';
+import { Redactor } from './lib/redact.js';
 
 const COMMANDS: readonly Command[] = [tokenCommand, decodeCommand, verifyCommand, issuerCommand];
 
@@ -32,21 +33,6 @@ function version(): string {
     version?: unknown;
   };
   return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-}
-
-/** Replaces every registered secret by `[redacted]`. */
-function redactor(): { add(secret: string): void; apply(text: string): string } {
-  const secrets = new Set<string>();
-  return {
-    add: (secret) => {
-      if (secret.length > 0) secrets.add(secret);
-    },
-    apply: (text) => {
-      let out = text;
-      for (const secret of secrets) out = out.split(secret).join('[redacted]');
-      return out;
-    },
-  };
 }
 
 /**
@@ -85,21 +71,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const secrets = redactor();
+  const secrets = new Redactor();
   const context: Context = {
-    io: {
-      stdout: (text) => io.stdout(text),
-      stderr: (text) => io.stderr(secrets.apply(text)),
-      readStdin: () => io.readStdin(),
-      get env() {
-        return io.env;
-      },
-      get signal() {
-        return io.signal;
-      },
-    },
+    io,
     now: () => (io.now ? io.now() : Date.now()),
     redact: (secret) => secrets.add(secret),
+    scrub: (text) => secrets.scrub(text),
   };
   try {
     return await command.run(args, context);
@@ -107,18 +84,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof UsageError) {
       const usage = command.help.split('\n\n')[0] ?? '';
       io.stderr(
-        secrets.apply(
-          `m2m-auth ${name}: ${error.message}\n\n${usage}\nRun 'm2m-auth ${name} --help' for the options.\n`,
-        ),
+        `m2m-auth ${name}: ${error.message}\n\n${usage}\nRun 'm2m-auth ${name} --help' for the options.\n`,
       );
       return EXIT_USAGE;
     }
     if (error instanceof CliError) {
-      io.stderr(secrets.apply(`m2m-auth ${name}: ${error.message}\n`));
+      io.stderr(`m2m-auth ${name}: ${error.message}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(secrets.apply(`m2m-auth ${name}: ${message.split('\n')[0] ?? 'failed'}\n`));
+    io.stderr(`m2m-auth ${name}: ${secrets.scrub(message.split('\n')[0] ?? 'failed')}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -78,7 +78,7 @@ function parseClient(spec: string, realms: readonly string[], lifetime: number |
   return { config, givenSecret: secret !== '' };
 }
 
-function describeStartFailure(error: unknown, port: number): CliError {
+function describeStartFailure(error: unknown, port: number, scrub: (text: string) => string): CliError {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'EADDRINUSE') {
     return new CliError(`port ${port} is in use; pick another with --port (0 for a free one)`);
@@ -87,14 +87,14 @@ function describeStartFailure(error: unknown, port: number): CliError {
   if (error instanceof TypeError) {
     // The issuer names the option it refused; the option is ours to name.
     return new UsageError(
-      error.message
+      scrub(error.message)
         .replace(/^startTestIssuer: /, '')
         .replace(/options\.realms(\[\d+\])?/, '--realm')
         .replace(/options\.clients\[(\d+)\]/, (_, i: string) => `--client #${Number(i) + 1}`)
         .replace(/options\.audience/, '--audience'),
     );
   }
-  return new CliError(error instanceof Error ? error.message : 'the issuer could not start');
+  return new CliError(error instanceof Error ? scrub(error.message) : 'the issuer could not start');
 }
 
 function describe(issuer: TestIssuer, clients: readonly ClientSpec[]): string {
@@ -171,7 +171,7 @@ export const issuerCommand: Command = {
         ...(audience.length > 0 ? { audience } : {}),
       });
     } catch (error) {
-      throw describeStartFailure(error, port);
+      throw describeStartFailure(error, port, context.scrub);
     }
     try {
       context.io.stdout(describe(issuer, clients));

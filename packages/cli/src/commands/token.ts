@@ -85,10 +85,11 @@ function authMethod(value: string | undefined): AuthMethod | undefined {
   return value as AuthMethod;
 }
 
-function describeFailure(error: unknown): CliError {
+/** A failure as one line; what the server or a library wrote is scrubbed of the secret first. */
+function describeFailure(error: unknown, scrub: (text: string) => string): CliError {
   if (error instanceof TokenRequestError) {
     if (error.error !== undefined) {
-      const detail = error.errorDescription ? ` (${error.errorDescription})` : '';
+      const detail = error.errorDescription ? ` (${scrub(error.errorDescription)})` : '';
       const hint =
         error.error === 'invalid_client'
           ? '; check the client id, the secret and --auth'
@@ -96,17 +97,17 @@ function describeFailure(error: unknown): CliError {
             ? '; the client may not ask for that scope'
             : '';
       return new CliError(
-        `the token endpoint refused the request: ${error.error}${detail}, HTTP ${error.status}${hint}`,
+        `the token endpoint refused the request: ${scrub(error.error)}${detail}, HTTP ${error.status}${hint}`,
       );
     }
-    return new CliError(error.message);
+    return new CliError(scrub(error.message));
   }
   if (error instanceof OutboundError) {
     const hint = error.code === 'discovery_failed' ? ' (check --issuer, or pass --token-endpoint)' : '';
-    return new CliError(`${error.message}${hint}`);
+    return new CliError(`${scrub(error.message)}${hint}`);
   }
-  if (error instanceof ConfigurationError) return new UsageError(error.message);
-  return new CliError(error instanceof Error ? error.message : 'the token request failed');
+  if (error instanceof ConfigurationError) return new UsageError(scrub(error.message));
+  return new CliError(error instanceof Error ? scrub(error.message) : 'the token request failed');
 }
 
 function toJson(token: Token, now: number): string {
@@ -166,14 +167,14 @@ export const tokenCommand: Command = {
         retry: { retries: 1, maxElapsed: 10_000 },
       });
     } catch (error) {
-      throw describeFailure(error);
+      throw describeFailure(error, context.scrub);
     }
     try {
       const result = await source.getToken();
       context.io.stdout(values.json ? toJson(result, context.now()) : `${result.value}\n`);
       return EXIT_OK;
     } catch (error) {
-      throw describeFailure(error);
+      throw describeFailure(error, context.scrub);
     } finally {
       source.close();
     }

@@ -84,7 +84,7 @@ export const verifyCommand: Command = {
     } catch (error) {
       if (error instanceof AuthError) {
         const what = error.code === 'temporarily_unavailable' ? 'could not verify' : 'invalid token';
-        throw new CliError(`${what}: ${error.reason}: ${error.description}`, EXIT_FAILURE);
+        throw new CliError(`${what}: ${error.reason}: ${context.scrub(error.description)}`, EXIT_FAILURE);
       }
       throw error;
     }

@@ -5,8 +5,14 @@ export interface Context {
   readonly io: Io;
   /** The clock (milliseconds since the epoch). */
   now(): number;
-  /** Registers a secret: it is replaced by `[redacted]` in anything written to stderr from then on. */
+  /** Registers a secret, for {@link scrub}. */
   redact(secret: string): void;
+  /**
+   * Text from elsewhere (a server's `error_description`, a library's message) made safe to print: the
+   * registered secrets redacted as whole values, or the whole text withheld when it holds a secret too
+   * short to redact. A command's own messages are never built from secrets and need no scrubbing.
+   */
+  readonly scrub: (text: string) => string;
 }
 
 /** One `m2m-auth` command. */

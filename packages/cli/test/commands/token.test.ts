@@ -20,6 +20,7 @@ beforeAll(async () => {
     clients: [
       { clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] },
       { clientId: 'basic-only', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
+      { clientId: 'short', clientSecret: 'c', scopes: ['read'] },
     ],
   });
   op = await startOidcProvider({
@@ -121,6 +122,36 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       expect(result.stderr).toMatch(/^m2m-auth token: .*invalid_client.*\n$/);
       expect(result.stderr).not.toContain(WRONG);
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+
+    it('keeps its messages intact with a one-letter secret (no redaction inside words)', async () => {
+      const result = await run(['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test'], {
+        stdin: 'c',
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^m2m-auth token: the token endpoint refused the request: invalid_client \(.*\), HTTP 401; check the client id, the secret and --auth\n$/,
+      );
+      expect(result.stderr).not.toContain('[redacted]');
+    });
+
+    it('redacts a long secret that the server echoes, and withholds a text echoing a short one', async () => {
+      // The embedded issuer repeats a refused scope in its error_description.
+      const long = await run(
+        ['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', SECRET],
+        { stdin: SECRET },
+      );
+      expect(long.code).toBe(1);
+      expect(long.stderr).toContain("invalid_scope (the client may not request scope '[redacted]')");
+      expect(long.stderr).not.toContain(SECRET);
+
+      const short = await run(['token', '--issuer', issuer.issuer, '--client-id', 'short', '--scope', 'c'], {
+        stdin: 'c',
+      });
+      expect(short.code).toBe(1);
+      expect(short.stderr).toBe(
+        'm2m-auth token: the token endpoint refused the request: invalid_scope ((withheld: it held a secret)), HTTP 400; the client may not ask for that scope\n',
+      );
     });
 
     it('fails with invalid_scope for a scope the client may not have', async () => {
