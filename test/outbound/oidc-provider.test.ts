@@ -9,6 +9,8 @@ import {
 import { startOidcProvider, type RunningProvider } from '../support/oidc-provider.js';
 
 const API = 'https://api.example/';
+/** A resource server whose tokens are opaque (introspected), like the IBM-style provider's. */
+const OPAQUE_API = 'https://opaque-api.example/';
 let provider: RunningProvider;
 let privateJwk: Record<string, unknown>;
 let privatePem: string;
@@ -35,8 +37,12 @@ beforeAll(async () => {
         authMethod: 'private_key_jwt',
         jwks: { keys: [publicJwk] },
       },
+      { clientId: 'public', scopes: ['project-45c0', 'read'], authMethod: 'none' },
     ],
-    resources: { [API]: { scopes: ['project-45c0', 'read'], ttl: 120 } },
+    resources: {
+      [API]: { scopes: ['project-45c0', 'read'], ttl: 120 },
+      [OPAQUE_API]: { scopes: ['project-45c0', 'read'], ttl: 100, format: 'opaque' },
+    },
     opaqueTtl: 90,
   });
 });
@@ -60,7 +66,19 @@ const methods: [string, () => Auth][] = [
     'private_key_jwt (PEM)',
     () => ({ clientId: 'pkjwt', privateKey: privatePem, clientAuth: 'private_key_jwt' }),
   ],
+  ['none (public client)', () => ({ clientId: 'public', clientAuth: 'none' })],
 ];
+
+/** What the provider's introspection endpoint says of a token (asked as the `basic` client). */
+async function introspect(token: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${provider.issuer}/token/introspection`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${btoa('basic:basic-secret-0123456789')}` },
+    body: new URLSearchParams({ token }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
 
 describe.each(methods)('oidc-provider, %s', (_name, auth) => {
   it('obtains a JWT access token for a resource, with scope, through discovery', async () => {
@@ -78,9 +96,12 @@ describe.each(methods)('oidc-provider, %s', (_name, auth) => {
     expect(claims.scope).toBe('project-45c0');
     expect(token.type).toBe('Bearer');
     expect(token.scope).toBe('project-45c0');
-    // The earlier of expires_in (counted from the request) and the JWT's exp.
-    expect(token.expiresAt).toBeLessThanOrEqual((claims.exp as number) * 1000);
-    expect(token.expiresAt).toBeGreaterThanOrEqual(Math.min(before, (claims.iat as number) * 1000) + 60_000);
+    // The resource's lifetime (120 s), not that of tokens without a resource (90 s).
+    expect((claims.exp as number) - (claims.iat as number)).toBe(120);
+    // expires_in counted from the request; within the second the JWT's exp is truncated to.
+    expect(token.expiresAt).toBeGreaterThanOrEqual(before + 119_000);
+    expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 120_000);
+    expect(token.expiresAt).toBeLessThanOrEqual((claims.exp as number) * 1000 + 1000);
     source.close();
   });
 
@@ -97,15 +118,34 @@ describe.each(methods)('oidc-provider, %s', (_name, auth) => {
     expect(token.expiresAt).toBeGreaterThanOrEqual(before + 89_000);
     expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 90_000);
     // The token is live: the provider's introspection says so.
-    const introspection = await fetch(`${provider.issuer}/token/introspection`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa('basic:basic-secret-0123456789')}` },
-      body: new URLSearchParams({ token: token.value }),
-    });
-    expect(await introspection.json()).toMatchObject({
+    expect(await introspect(token.value)).toMatchObject({
       active: true,
       client_id: auth().clientId,
       scope: 'read',
+    });
+    source.close();
+  });
+
+  it('obtains an opaque access token for a resource, with scope', async () => {
+    const source = new ClientCredentials({
+      issuer: provider.issuer,
+      ...auth(),
+      scope: ['project-45c0', 'read'],
+      resource: OPAQUE_API,
+    });
+    const before = Date.now();
+    const token = await source.getToken();
+    expect(token.value.split('.')).toHaveLength(1);
+    expect(token.type).toBe('Bearer');
+    expect(token.scope).toBe('project-45c0 read');
+    // The resource's lifetime (100 s), not the no-resource opaque lifetime (90 s).
+    expect(token.expiresAt).toBeGreaterThanOrEqual(before + 99_000);
+    expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 100_000);
+    expect(await introspect(token.value)).toMatchObject({
+      active: true,
+      client_id: auth().clientId,
+      scope: 'project-45c0 read',
+      aud: OPAQUE_API,
     });
     source.close();
   });

@@ -1,6 +1,7 @@
 /**
  * A real authorization server for integration tests: `oidc-provider` on 127.0.0.1, on a free port,
- * issuing client-credentials tokens (RFC 9068 JWTs through resource indicators, opaque tokens otherwise).
+ * issuing client-credentials tokens (RFC 9068 JWTs through resource indicators, opaque tokens without a
+ * resource or for a resource whose `format` is `'opaque'`).
  *
  * Facts about oidc-provider that shape this file are in `shared/notes/oidc-provider.md`.
  */
@@ -28,17 +29,22 @@ export interface ProviderClient {
 export interface ResourceServer {
   /** Scopes this resource accepts. */
   scopes: string[];
-  /** JWT lifetime in seconds; default 300. */
+  /** Lifetime (in seconds) of this resource's tokens, JWT or opaque; default 300. */
   ttl?: number;
   /** `aud` of the tokens; default the resource indicator itself. */
   audience?: string;
+  /**
+   * Format of the access tokens for this resource: `'jwt'` (RFC 9068, the default) or `'opaque'` (a
+   * reference token, known only through introspection; its lifetime is `ttl` too).
+   */
+  format?: 'jwt' | 'opaque';
 }
 
 export interface StartProviderOptions {
   clients: ProviderClient[];
-  /** Resource indicator → resource server. Tokens for a resource are JWTs. */
+  /** Resource indicator → resource server. Tokens for a resource are JWTs unless its `format` is `'opaque'`. */
   resources?: Record<string, ResourceServer>;
-  /** Lifetime of opaque (no resource) tokens in seconds; default 300. */
+  /** Lifetime (in seconds) of tokens asked for without a resource (opaque); default 300. */
   opaqueTtl?: number;
   /** Also publish an older RS256 key (exposed as `previousKey`), for key-rotation tests. */
   previousKey?: boolean;
@@ -135,13 +141,14 @@ export async function startOidcProvider(options: StartProviderOptions): Promise<
         getResourceServerInfo(_ctx, resourceIndicator) {
           const rs = resources[resourceIndicator];
           if (!rs) throw new errors.InvalidTarget();
-          return {
+          const info = {
             scope: rs.scopes.join(' '),
             audience: rs.audience ?? resourceIndicator,
-            accessTokenFormat: 'jwt',
             accessTokenTTL: rs.ttl ?? 300,
-            jwt: { sign: { alg: 'RS256' } },
           };
+          return rs.format === 'opaque'
+            ? { ...info, accessTokenFormat: 'opaque' }
+            : { ...info, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
         },
       },
     },
@@ -149,7 +156,10 @@ export async function startOidcProvider(options: StartProviderOptions): Promise<
       const clientId = (token as { clientId?: string }).clientId;
       return clientId ? claimsByClient.get(clientId) : undefined;
     },
-    ttl: { ClientCredentials: options.opaqueTtl ?? 300 },
+    // A number here would be the lifetime of every client-credentials token, a resource's `ttl` ignored.
+    ttl: {
+      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? options.opaqueTtl ?? 300,
+    },
   };
 
   const provider = new Provider(issuer, configuration);
