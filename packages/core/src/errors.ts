@@ -84,6 +84,14 @@ export interface AuthErrorOptions {
   required?: readonly string[];
   /** Low-level cause; kept non-enumerable. */
   cause?: unknown;
+  /** Protection space for the challenge in {@link AuthError.headers}. Default is none. */
+  realm?: string;
+}
+
+/** The JSON body of an {@link AuthError}: an OAuth error code, or `unauthorized` when no token was sent. */
+export interface AuthErrorBody {
+  error: AuthErrorCode | 'unauthorized';
+  error_description: string;
 }
 
 /**
@@ -108,6 +116,12 @@ export class AuthError extends M2mAuthError {
   readonly description: string;
   /** What was required, for `insufficient_scope`. */
   readonly required: readonly string[] | undefined;
+  /**
+   * Protection space named by the challenge in {@link AuthError.headers}. The adapters set it to their
+   * configured realm before handing the error to the app's error handler (`passErrors`), so that those
+   * headers match what the built-in responder would send. Default is none.
+   */
+  realm: string | undefined;
 
   constructor(code: AuthErrorCode, description: string, options: AuthErrorOptions) {
     super(description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -116,6 +130,7 @@ export class AuthError extends M2mAuthError {
     this.status = STATUS[code];
     this.description = quotable(description);
     this.required = options.required;
+    this.realm = options.realm;
   }
 
   /** Same as {@link AuthError.status}, for frameworks that read `statusCode`. */
@@ -141,14 +156,27 @@ export class AuthError extends M2mAuthError {
     return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
   }
 
-  /** Headers to send with the response; Express' default error handler applies these. */
+  /**
+   * Headers to send with the response, the same as the built-in responders send: the challenge with
+   * {@link AuthError.realm} (none on a `503`: there is nothing the client could do with its credentials)
+   * and `Cache-Control: no-store`. Express' default error handler applies these.
+   */
   get headers(): Record<string, string> {
-    return { 'WWW-Authenticate': this.wwwAuthenticate() };
+    const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+    if (this.status !== 503) headers['WWW-Authenticate'] = this.wwwAuthenticate(this.realm);
+    return headers;
   }
 
-  /** The JSON body: `{ error, error_description }`. */
-  toJSON(): { error: AuthErrorCode; error_description: string } {
-    return { error: this.code, error_description: this.description };
+  /**
+   * The JSON body: `{ error, error_description }`. A request that carried no token (reason
+   * `token_missing`) gets `error: "unauthorized"`: RFC 6750 §3.1 gives such a request no error code, so
+   * the body does not claim `invalid_token` either.
+   */
+  toJSON(): AuthErrorBody {
+    return {
+      error: this.reason === 'token_missing' ? 'unauthorized' : this.code,
+      error_description: this.description,
+    };
   }
 }
 
@@ -314,12 +342,18 @@ export class TokenRequestNetworkError extends OutboundError {
  * ```
  */
 export type InvalidTokenResponseReason =
-  'not_json' | 'too_large' | 'missing_access_token' | 'invalid_field' | 'unsupported_token_type';
+  | 'not_json'
+  | 'too_large'
+  | 'missing_access_token'
+  | 'invalid_field'
+  | 'unsupported_token_type'
+  | 'already_expired';
 
 /**
  * The token endpoint answered `200` with something that is not a usable token response: not JSON, larger
- * than the limit, without `access_token`, with an invalid field, or an unsupported `token_type`. The body
- * is never kept.
+ * than the limit, without `access_token`, with an invalid field, an unsupported `token_type`, or a token
+ * whose lifetime is zero or less (`already_expired`: `expires_in: 0`, or a JWT whose `exp` is not after
+ * its `iat`). The body is never kept.
  *
  * @example
  * ```ts

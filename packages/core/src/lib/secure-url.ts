@@ -32,3 +32,29 @@ export function parseSecureUrl(value: unknown, option: string, allowInsecureRequ
   }
   throw new ConfigurationError(`${option} must use https:`);
 }
+
+/**
+ * Refuses a URL that carries credentials (`https://user:password@host/`): they would be sent along, and
+ * show up wherever the URL is named.
+ *
+ * @param option Name of the option, for the error message (which never repeats the URL).
+ * @throws ConfigurationError naming the option.
+ */
+export function refuseUserinfo(url: URL, option: string): URL {
+  if (url.username || url.password) throw new ConfigurationError(`${option} must not carry credentials`);
+  return url;
+}
+
+/**
+ * The URL to name in errors, events and telemetry: without credentials, query or fragment (a query may
+ * carry an API key or a policy secret).
+ */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '[invalid URL]';
+  }
+  return `${parsed.origin}${parsed.pathname}`;
+}

@@ -1,6 +1,7 @@
 import { importJWK, importPKCS8, type JWK } from 'jose';
 import * as oidc from 'openid-client';
 import { ConfigurationError, CredentialsUnavailableError } from '../errors.js';
+import { algorithmsFor, parsePrivateKeyPem, type PemKeyKind } from './private-key-pem.js';
 
 /**
  * How the client authenticates to the token endpoint.
@@ -23,7 +24,8 @@ export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic' | 'p
 export type ClientSecret = string | (() => string | Promise<string>);
 
 /**
- * A private key for `private_key_jwt`: a private JWK, or a PKCS#8 PEM string.
+ * A private key for `private_key_jwt`: a private JWK, or a PEM string (PKCS#8 `BEGIN PRIVATE KEY`; also
+ * PKCS#1 `BEGIN RSA PRIVATE KEY` and SEC1 `BEGIN EC PRIVATE KEY`) of an RSA, EC or Ed25519 key.
  *
  * @example
  * ```ts
@@ -47,11 +49,30 @@ const METHODS: readonly ClientAuthMethod[] = [
   'none',
 ];
 
-function inferAlg(jwk: JWK): string {
-  if (typeof jwk.alg === 'string') return jwk.alg;
-  if (jwk.kty === 'EC') return jwk.crv === 'P-384' ? 'ES384' : jwk.crv === 'P-521' ? 'ES512' : 'ES256';
-  if (jwk.kty === 'OKP') return 'EdDSA';
-  return 'RS256';
+/** The key kind of a private JWK, when it is one we can sign with. */
+function jwkKind(jwk: JWK): PemKeyKind | undefined {
+  if (jwk.kty === 'RSA') return { kty: 'RSA', pss: false };
+  if (jwk.kty === 'EC' && (jwk.crv === 'P-256' || jwk.crv === 'P-384' || jwk.crv === 'P-521')) {
+    return { kty: 'EC', crv: jwk.crv };
+  }
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return { kty: 'OKP', crv: 'Ed25519' };
+  return undefined;
+}
+
+/**
+ * The assertion's algorithm: `privateKeyAlg`, else the JWK's `alg`, else the key kind's default; one the
+ * key can sign with.
+ */
+function chooseAlg(option: string | undefined, jwkAlg: unknown, kind: PemKeyKind | undefined): string {
+  const allowed = kind ? algorithmsFor(kind) : undefined;
+  const alg = option ?? (typeof jwkAlg === 'string' ? jwkAlg : (allowed?.[0] ?? 'RS256'));
+  if (allowed && !allowed.includes(alg)) {
+    const what = kind!.kty === 'RSA' ? 'an RSA key' : `a ${(kind as { crv: string }).crv} key`;
+    throw new ConfigurationError(
+      `${option !== undefined ? 'privateKeyAlg' : "the privateKey JWK's alg"} ${alg} does not suit ${what} (use ${allowed.join(', ')})`,
+    );
+  }
+  return alg;
 }
 
 /**
@@ -61,6 +82,7 @@ function inferAlg(jwk: JWK): string {
 export class ClientAuthentication {
   readonly method: ClientAuthMethod;
   readonly #secret: ClientSecret | undefined;
+  /** A private JWK, or a PKCS#8 PEM (normalized). */
   readonly #privateKey: ClientPrivateKey | undefined;
   readonly #alg: string | undefined;
   readonly #kid: string | undefined;
@@ -77,15 +99,22 @@ export class ClientAuthentication {
         throw new ConfigurationError('clientSecret must be a non-empty string or a function returning one');
       }
     }
+    let kind: PemKeyKind | undefined;
+    let normalized: ClientPrivateKey | undefined = privateKey;
     if (privateKey !== undefined) {
       if (typeof privateKey === 'string') {
-        if (!privateKey.includes('-----BEGIN PRIVATE KEY-----')) {
+        if (!privateKey.includes('-----BEGIN ')) {
           throw new ConfigurationError(
             'privateKey must be a private JWK or a PKCS#8 PEM ("BEGIN PRIVATE KEY")',
           );
         }
+        const pem = parsePrivateKeyPem(privateKey);
+        kind = pem.key;
+        normalized = pem.pkcs8;
       } else if (typeof privateKey !== 'object' || privateKey === null || typeof privateKey.d !== 'string') {
         throw new ConfigurationError('privateKey must be a private JWK (with "d") or a PKCS#8 PEM string');
+      } else {
+        kind = jwkKind(privateKey);
       }
     }
     if (clientSecret !== undefined && privateKey !== undefined) {
@@ -107,14 +136,27 @@ export class ClientAuthentication {
     if (this.method === 'none' && (clientSecret !== undefined || privateKey !== undefined)) {
       throw new ConfigurationError('clientAuth none takes neither clientSecret nor privateKey');
     }
-    if (options.privateKeyAlg !== undefined && typeof options.privateKeyAlg !== 'string') {
+    if (
+      options.privateKeyAlg !== undefined &&
+      (typeof options.privateKeyAlg !== 'string' || options.privateKeyAlg.length === 0)
+    ) {
       throw new ConfigurationError('privateKeyAlg must be a JWS algorithm name');
     }
+    if (
+      options.privateKeyId !== undefined &&
+      (typeof options.privateKeyId !== 'string' || options.privateKeyId.length === 0)
+    ) {
+      throw new ConfigurationError('privateKeyId must be a non-empty string');
+    }
+    if (privateKey === undefined && (options.privateKeyAlg ?? options.privateKeyId) !== undefined) {
+      throw new ConfigurationError('privateKeyAlg and privateKeyId need privateKey');
+    }
     this.#secret = clientSecret;
-    this.#privateKey = privateKey;
+    this.#privateKey = normalized;
     this.#alg =
-      options.privateKeyAlg ??
-      (typeof privateKey === 'object' ? inferAlg(privateKey) : privateKey ? 'RS256' : undefined);
+      privateKey === undefined
+        ? undefined
+        : chooseAlg(options.privateKeyAlg, typeof privateKey === 'object' ? privateKey.alg : undefined, kind);
     this.#kid = options.privateKeyId ?? (typeof privateKey === 'object' ? privateKey.kid : undefined);
   }
 

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js';
 import { TokenEvents, type TokenEvent } from '../events/token-events.js';
 import type { FetchLike } from '../lib/fetch-json.js';
 import { hashKey } from '../lib/hash-key.js';
+import { redactUrl } from '../lib/secure-url.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { TokenStore } from '../stores/token-store.js';
 import type { ClientAuthMethod, ClientPrivateKey, ClientSecret } from './client-auth.js';
@@ -40,11 +41,19 @@ export interface ClientCredentialsOptions {
    * without a restart.
    */
   clientSecret?: ClientSecret;
-  /** The private key for `private_key_jwt` (RFC 7523): a private JWK, or a PKCS#8 PEM string. */
+  /**
+   * The private key for `private_key_jwt` (RFC 7523): a private JWK, or a PKCS#8 PEM string (`BEGIN
+   * PRIVATE KEY`) holding an RSA, EC (P-256, P-384, P-521) or Ed25519 key. A PEM is checked when the
+   * source is constructed.
+   */
   privateKey?: ClientPrivateKey;
-  /** Signing algorithm of the client assertion. Default is the JWK's `alg`, else inferred from the key, else RS256. */
+  /**
+   * Signing algorithm of the client assertion; must suit the key. Default is the JWK's `alg`, else
+   * inferred from the key: RS256 for RSA, PS256 for RSA-PSS, ES256/ES384/ES512 by curve, EdDSA for
+   * Ed25519.
+   */
   privateKeyAlg?: string;
-  /** `kid` of the client assertion. Default is the JWK's `kid`. */
+  /** `kid` of the client assertion (a non-empty string). Default is the JWK's `kid`, else none. */
   privateKeyId?: string;
   /**
    * `aud` of the client assertion. Default is the issuer when discovered, else the token endpoint.
@@ -78,7 +87,15 @@ export interface ClientCredentialsOptions {
   defaultLifetime?: number;
   /** Largest accepted response body (in bytes). Default is 262144 (256 KiB). */
   maxResponseBytes?: number;
-  /** Allow `http:` endpoints on non-loopback hosts. Default is false: never do this in production. */
+  /**
+   * Cooldown (in milliseconds) after a `429` that has no `Retry-After`: no request is sent before it
+   * ends. At most 300000 (5 minutes, the longest `Retry-After` honoured). Default is 5000.
+   */
+  defaultCooldown?: number;
+  /**
+   * Allow `http:` endpoints on non-loopback hosts (a boolean). Default is false: never do this in
+   * production.
+   */
   allowInsecureRequests?: boolean;
   /** Transport. Default is the global `fetch`. */
   fetch?: FetchLike;
@@ -131,7 +148,7 @@ export class ClientCredentials implements TokenSource {
       key: () =>
         hashKey('m2m-auth:cc:', [
           endpoint.kind,
-          endpoint.label,
+          endpoint.url,
           endpoint.clientId,
           endpoint.auth.method,
           ...params.keyParts(),
@@ -147,7 +164,7 @@ export class ClientCredentials implements TokenSource {
         const obtainedAt = Date.now();
         let url = endpoint.label;
         const response = await endpoint.request(closed, (config) => {
-          url = config.serverMetadata().token_endpoint ?? url;
+          url = redactUrl(config.serverMetadata().token_endpoint ?? url);
           return oidc.clientCredentialsGrant(config, params.toSearchParams());
         });
         return toFreshToken(response, obtainedAt, params.scope, defaultLifetime, url);

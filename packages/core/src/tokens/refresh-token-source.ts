@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { ConfigurationError } from '../errors.js';
 import { TokenEvents } from '../events/token-events.js';
 import { hashKey } from '../lib/hash-key.js';
+import { redactUrl } from '../lib/secure-url.js';
 import { memoryStore } from '../stores/memory-store.js';
 import {
   checkStore,
@@ -88,7 +89,7 @@ export class RefreshTokenSource implements TokenSource {
       key: () =>
         hashKey('m2m-auth:rt:', [
           endpoint.kind,
-          endpoint.label,
+          endpoint.url,
           endpoint.clientId,
           endpoint.auth.method,
           cacheId,
@@ -105,7 +106,7 @@ export class RefreshTokenSource implements TokenSource {
         const obtainedAt = Date.now();
         let url = endpoint.label;
         const response = await endpoint.request(closed, (config) => {
-          url = config.serverMetadata().token_endpoint ?? url;
+          url = redactUrl(config.serverMetadata().token_endpoint ?? url);
           return oidc.refreshTokenGrant(config, this.#refreshToken, params.toSearchParams());
         });
         const token = toFreshToken(response, obtainedAt, params.scope, defaultLifetime, url);

@@ -3,7 +3,8 @@ import { discoverIssuer } from '../discovery/discover-issuer.js';
 import { ConfigurationError, OutboundError, TokenDiscoveryError, TokenRequestError } from '../errors.js';
 import type { FetchLike } from '../lib/fetch-json.js';
 import { guardedFetch } from '../lib/guarded-fetch.js';
-import { parseSecureUrl } from '../lib/secure-url.js';
+import { MAX_RETRY_AFTER } from '../lib/retry-after.js';
+import { parseSecureUrl, redactUrl, refuseUserinfo } from '../lib/secure-url.js';
 import { ClientAuthentication, type ClientAuthOptions } from './client-auth.js';
 import { mapGrantError } from './grant-errors.js';
 
@@ -16,12 +17,13 @@ export interface TokenEndpointOptions extends ClientAuthOptions {
   allowInsecureRequests?: boolean | undefined;
   timeout?: number | undefined;
   maxResponseBytes?: number | undefined;
+  defaultCooldown?: number | undefined;
   fetch?: FetchLike | undefined;
 }
 
 export const DEFAULT_TIMEOUT = 5000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 262_144;
-/** Cooldown (in milliseconds) after a `429` that has no `Retry-After`. */
+/** Default cooldown (in milliseconds) after a `429` that has no `Retry-After`. */
 export const DEFAULT_COOLDOWN = 5000;
 
 export function positive(value: unknown, option: string, fallback: number, allowZero = false): number {
@@ -39,8 +41,10 @@ export function positive(value: unknown, option: string, fallback: number, allow
 export class TokenEndpoint {
   readonly clientId: string;
   readonly auth: ClientAuthentication;
-  /** The configured issuer or token endpoint, for errors and the cache key. */
+  /** The configured issuer or token endpoint without query (redacted), for errors, events and telemetry. */
   readonly label: string;
+  /** The configured issuer or token endpoint in full, for the cache key (which is hashed). */
+  readonly url: string;
   readonly kind: 'issuer' | 'token_endpoint';
   readonly timeout: number;
   readonly #issuer: URL | undefined;
@@ -49,26 +53,31 @@ export class TokenEndpoint {
   readonly #maxBytes: number;
   readonly #fetch: FetchLike;
   readonly #assertionAudience: string | undefined;
+  readonly #cooldown: number;
   #metadata: Promise<oidc.ServerMetadata> | undefined;
 
   constructor(options: TokenEndpointOptions) {
     if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
+    if (options.allowInsecureRequests !== undefined && typeof options.allowInsecureRequests !== 'boolean') {
+      throw new ConfigurationError('allowInsecureRequests must be a boolean');
+    }
     this.#insecure = options.allowInsecureRequests === true;
     if ((options.issuer === undefined) === (options.tokenEndpoint === undefined)) {
       throw new ConfigurationError('pass exactly one of issuer and tokenEndpoint');
     }
     if (options.issuer !== undefined) {
-      this.#issuer = parseSecureUrl(options.issuer, 'issuer', this.#insecure);
-      this.label = this.#issuer.href;
+      this.#issuer = refuseUserinfo(parseSecureUrl(options.issuer, 'issuer', this.#insecure), 'issuer');
+      this.url = this.#issuer.href;
       this.kind = 'issuer';
     } else {
-      this.#tokenEndpoint = parseSecureUrl(options.tokenEndpoint, 'tokenEndpoint', this.#insecure);
-      if (this.#tokenEndpoint.username || this.#tokenEndpoint.password) {
-        throw new ConfigurationError('tokenEndpoint must not carry credentials');
-      }
-      this.label = this.#tokenEndpoint.href;
+      this.#tokenEndpoint = refuseUserinfo(
+        parseSecureUrl(options.tokenEndpoint, 'tokenEndpoint', this.#insecure),
+        'tokenEndpoint',
+      );
+      this.url = this.#tokenEndpoint.href;
       this.kind = 'token_endpoint';
     }
+    this.label = redactUrl(this.url);
     if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
       throw new ConfigurationError('clientId must be a non-empty string');
     }
@@ -76,6 +85,10 @@ export class TokenEndpoint {
     this.auth = new ClientAuthentication(options);
     this.timeout = positive(options.timeout, 'timeout', DEFAULT_TIMEOUT);
     this.#maxBytes = positive(options.maxResponseBytes, 'maxResponseBytes', DEFAULT_MAX_RESPONSE_BYTES);
+    this.#cooldown = positive(options.defaultCooldown, 'defaultCooldown', DEFAULT_COOLDOWN);
+    if (this.#cooldown > MAX_RETRY_AFTER) {
+      throw new ConfigurationError(`defaultCooldown must be at most ${MAX_RETRY_AFTER} (5 minutes)`);
+    }
     if (options.fetch !== undefined && typeof options.fetch !== 'function') {
       throw new ConfigurationError('fetch must be a function');
     }
@@ -93,7 +106,7 @@ export class TokenEndpoint {
       maxBytes: this.#maxBytes,
       closed,
       label,
-      defaultCooldown: DEFAULT_COOLDOWN,
+      defaultCooldown: this.#cooldown,
     });
   }
 
@@ -109,20 +122,23 @@ export class TokenEndpoint {
         config = await discoverIssuer(issuer, {
           timeout: this.timeout,
           allowInsecureRequests: this.#insecure || issuer.protocol === 'http:',
-          fetch: this.#guarded(closed, issuer.href),
+          fetch: this.#guarded(closed, this.label),
         });
       } catch (err) {
-        const own = await mapGrantError(err, issuer.href);
+        const own = await mapGrantError(err, this.label);
         if (own.code === 'token_source_closed') throw own;
-        throw new TokenDiscoveryError(`discovery of ${issuer.href} failed: ${own.message}`, issuer.href);
+        throw new TokenDiscoveryError(`discovery of ${this.label} failed: ${own.message}`, this.label);
       }
       const metadata = config.serverMetadata();
       try {
-        parseSecureUrl(metadata.token_endpoint, 'token_endpoint', this.#insecure);
+        refuseUserinfo(
+          parseSecureUrl(metadata.token_endpoint, 'token_endpoint', this.#insecure),
+          'token_endpoint',
+        );
       } catch {
         throw new TokenDiscoveryError(
-          `${issuer.href} names no usable token_endpoint (https:, or http: on loopback or with allowInsecureRequests)`,
-          issuer.href,
+          `${this.label} names no usable token_endpoint (https:, or http: on loopback or with allowInsecureRequests; no credentials in the URL)`,
+          this.label,
         );
       }
       return metadata;
@@ -142,7 +158,8 @@ export class TokenEndpoint {
     grant: (config: oidc.Configuration) => Promise<oidc.TokenEndpointResponse>,
   ): Promise<oidc.TokenEndpointResponse> {
     const metadata = await this.metadata(closed);
-    const endpoint = metadata.token_endpoint ?? this.label;
+    const endpoint = metadata.token_endpoint ?? this.url;
+    const label = redactUrl(endpoint);
     const audience = this.#assertionAudience ?? (this.kind === 'issuer' ? metadata.issuer : endpoint);
     for (let rotated = false; ; rotated = true) {
       const config = new oidc.Configuration(
@@ -151,13 +168,13 @@ export class TokenEndpoint {
         undefined,
         await this.auth.build(audience, endpoint),
       );
-      config[oidc.customFetch] = this.#guarded(closed, endpoint) as oidc.CustomFetch;
+      config[oidc.customFetch] = this.#guarded(closed, label) as oidc.CustomFetch;
       config.timeout = Math.ceil(this.timeout / 1000) + 1;
       if (new URL(endpoint).protocol === 'http:') oidc.allowInsecureRequests(config);
       try {
         return await grant(config);
       } catch (err) {
-        const mapped = err instanceof OutboundError ? err : await mapGrantError(err, endpoint);
+        const mapped = err instanceof OutboundError ? err : await mapGrantError(err, label);
         if (
           !rotated &&
           this.auth.canRotate &&

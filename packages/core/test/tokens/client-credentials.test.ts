@@ -5,17 +5,20 @@ import {
   InvalidTokenResponseError,
   memoryStore,
   TokenEndpointCooldownError,
+  TokenDiscoveryError,
   TokenRequestError,
+  TokenRequestTimeoutError,
   TokenSourceClosedError,
+  type FetchLike,
   type TokenEvent,
 } from '@m2m-auth/core';
 import { fakeEndpoint, json, TOKEN_ENDPOINT, tokenResponse } from './fake-endpoint.js';
 
 const SECRET = 'very-secret-value-123';
 
-function jwtWithExp(exp: number): string {
+function jwtWithExp(exp: number, claims: Record<string, unknown> = {}): string {
   const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${enc({ alg: 'RS256', typ: 'at+jwt' })}.${enc({ sub: 'c', exp })}.c2ln`;
+  return `${enc({ alg: 'RS256', typ: 'at+jwt' })}.${enc({ sub: 'c', exp, ...claims })}.c2ln`;
 }
 
 afterEach(() => {
@@ -45,11 +48,42 @@ describe('ClientCredentials options', () => {
     [{ ...base, extraParams: { grant_type: 'password' } }, /extraParams.grant_type is reserved/],
     [{ ...base, timeout: -1 }, /timeout must be a positive number/],
     [{ ...base, retry: { retries: 1.5 } }, /retry.retries/],
+    [{ ...base, retry: { retries: 11 } }, /retry.retries must be an integer from 0 to 10/],
+    [{ ...base, retry: { minDelay: 500, maxDelay: 100 } }, /retry.minDelay \(500\) must not be larger/],
+    [{ ...base, retry: { minDelay: 3000 } }, /retry.minDelay \(3000\).*retry.maxDelay \(2000\)/],
+    [{ ...base, retry: { maxElapsed: 0 } }, /retry.maxElapsed must be a positive number/],
     [{ ...base, refresh: { fraction: 2 } }, /refresh.fraction/],
+    [
+      { ...base, refresh: { fraction: 1 } },
+      /refresh.fraction must be a number from 0 up to, not including, 1/,
+    ],
+    [{ ...base, refresh: { jitter: 1.5 } }, /refresh.jitter must be a number from 0 to 1/],
+    [{ ...base, refresh: { jitter: -0.1 } }, /refresh.jitter/],
+    [{ ...base, privateKeyId: 42 }, /privateKeyId must be a non-empty string/],
+    [{ ...base, privateKeyId: 'k1' }, /privateKeyAlg and privateKeyId need privateKey/],
+    [{ ...base, allowInsecureRequests: 'yes' }, /allowInsecureRequests must be a boolean/],
+    [{ ...base, defaultCooldown: 0 }, /defaultCooldown must be a positive number/],
+    [{ ...base, defaultCooldown: 600_000 }, /defaultCooldown must be at most 300000/],
+    [
+      { clientId: 'c', clientSecret: SECRET, issuer: 'https://svc:hunter2@id.example/realms/a' },
+      /issuer must not carry credentials/,
+    ],
+    [
+      { ...base, tokenEndpoint: 'https://svc:hunter2@id.example/token' },
+      /tokenEndpoint must not carry credentials/,
+    ],
     [{ ...base, store: {} }, /store must implement/],
   ])('refuses %j', (options, message) => {
     expect(() => new ClientCredentials(options as never)).toThrow(ConfigurationError);
     expect(() => new ClientCredentials(options as never)).toThrow(message);
+    const error = (() => {
+      try {
+        new ClientCredentials(options as never);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).not.toContain('hunter2');
   });
 
   it('accepts http on loopback, and elsewhere only with allowInsecureRequests', () => {
@@ -161,14 +195,71 @@ describe('ClientCredentials response parsing', () => {
     expect(token.scope).toBe('project-9');
   });
 
-  it("uses a JWT's exp when expires_in is missing, and the earlier of the two otherwise", async () => {
+  it("uses a JWT's exp when expires_in is missing (no iat: against the local clock)", async () => {
     const exp = Math.floor(Date.now() / 1000) + 90;
     const t1 = await make(json({ access_token: jwtWithExp(exp), token_type: 'Bearer' })).getToken();
     expect(t1.expiresAt).toBe(exp * 1000);
-    const t2 = await make(
-      json({ access_token: jwtWithExp(exp), token_type: 'Bearer', expires_in: 3600 }),
+  });
+
+  it('prefers expires_in over a JWT exp, so a skewed server clock cannot hand out an expired token', async () => {
+    // The server's clock is 10 minutes behind: its JWT expired "5 minutes ago" by our clock.
+    const serverNow = Math.floor(Date.now() / 1000) - 600;
+    const skewed = jwtWithExp(serverNow + 300, { iat: serverNow });
+    const before = Date.now();
+    const t1 = await make(json({ access_token: skewed, token_type: 'Bearer', expires_in: 300 })).getToken();
+    expect(t1.expiresAt).toBeGreaterThanOrEqual(before + 300_000);
+    expect(t1.expiresAt).toBeLessThanOrEqual(Date.now() + 300_000);
+    // Longer exp than expires_in: expires_in still wins.
+    const long = jwtWithExp(Math.floor(Date.now() / 1000) + 3600);
+    const t2 = await make(json({ access_token: long, token_type: 'Bearer', expires_in: 60 })).getToken();
+    expect(t2.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
+  });
+
+  it("counts a JWT's exp - iat from the request when there is no expires_in (clock skew)", async () => {
+    const serverNow = Math.floor(Date.now() / 1000) - 600;
+    const before = Date.now();
+    const token = await make(
+      json({ access_token: jwtWithExp(serverNow + 120, { iat: serverNow }), token_type: 'Bearer' }),
     ).getToken();
-    expect(t2.expiresAt).toBe(exp * 1000);
+    expect(token.expiresAt).toBeGreaterThanOrEqual(before + 120_000);
+    expect(token.expiresAt).toBeLessThanOrEqual(Date.now() + 120_000);
+  });
+
+  it.each([
+    ['expires_in: 0', () => json({ access_token: 'x', token_type: 'Bearer', expires_in: 0 }), /expires_in 0/],
+    [
+      'expires_in: "0"',
+      () => json({ access_token: 'x', token_type: 'Bearer', expires_in: '0' }),
+      /expires_in 0/,
+    ],
+    [
+      'a JWT whose exp equals its iat',
+      () => json({ access_token: jwtWithExp(1_900_000_000, { iat: 1_900_000_000 }), token_type: 'Bearer' }),
+      /exp - iat/,
+    ],
+    [
+      'a JWT without iat whose exp has passed',
+      () => json({ access_token: jwtWithExp(Math.floor(Date.now() / 1000) - 60), token_type: 'Bearer' }),
+      /JWT exp/,
+    ],
+  ])('refuses a token that is already expired (%s), every time it is asked', async (_name, answer, why) => {
+    const { fetch, requests } = fakeEndpoint(() => answer());
+    const source = new ClientCredentials({
+      tokenEndpoint: TOKEN_ENDPOINT,
+      clientId: 'c',
+      clientSecret: SECRET,
+      fetch,
+      retry: false,
+    });
+    for (let i = 0; i < 2; i++) {
+      const error = (await source.getToken().catch((e: unknown) => e)) as InvalidTokenResponseError;
+      expect(error).toBeInstanceOf(InvalidTokenResponseError);
+      expect(error.reason).toBe('already_expired');
+      expect(error.message).toMatch(/already expired/);
+      expect(error.message).toMatch(why);
+      expect(error.message).not.toContain('eyJ');
+    }
+    expect(requests).toHaveLength(2);
   });
 
   it('uses defaultLifetime for an opaque token without expires_in', async () => {
@@ -248,6 +339,36 @@ describe('ClientCredentials errors', () => {
     expect(error.status).toBe(401);
   });
 
+  it('keeps the query of the token endpoint or issuer out of errors (it may hold a key)', async () => {
+    const { fetch, requests } = fakeEndpoint(() => json({ error: 'invalid_scope' }, 400));
+    const error = (await new ClientCredentials({
+      tokenEndpoint: `${TOKEN_ENDPOINT}?api_key=query-secret-1`,
+      clientId: 'c',
+      clientSecret: SECRET,
+      fetch,
+    })
+      .getToken()
+      .catch((e: unknown) => e)) as TokenRequestError;
+    expect(requests[0]!.url).toBe(`${TOKEN_ENDPOINT}?api_key=query-secret-1`); // still sent
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error.endpoint).toBe(TOKEN_ENDPOINT);
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('query-secret-1');
+
+    const discovery = fakeEndpoint(() => json({ error: 'not_found' }, 404));
+    const failed = (await new ClientCredentials({
+      issuer: 'https://id.example/realms/acme?token=query-secret-2',
+      clientId: 'c',
+      clientSecret: SECRET,
+      fetch: discovery.fetch,
+      retry: false,
+    })
+      .getToken()
+      .catch((e: unknown) => e)) as TokenDiscoveryError;
+    expect(failed).toBeInstanceOf(TokenDiscoveryError);
+    expect(failed.endpoint).toBe('https://id.example/realms/acme');
+    expect(`${failed.message} ${JSON.stringify(failed)}`).not.toContain('query-secret-2');
+  });
+
   it('never follows a redirect from the token endpoint', async () => {
     const { fetch, requests } = fakeEndpoint(
       () => new Response(null, { status: 307, headers: { location: 'https://evil.example/token' } }),
@@ -265,8 +386,11 @@ describe('ClientCredentials errors', () => {
   });
 
   it('calls a secret function again once after invalid_client, then succeeds', async () => {
-    let current = 'old-secret';
-    const secret = vi.fn(async () => current);
+    // The secrets manager hands out the old secret once, then the rotated one.
+    const secret = vi
+      .fn<() => Promise<string>>()
+      .mockResolvedValueOnce('old-secret')
+      .mockResolvedValue('new-secret');
     const { fetch, requests } = fakeEndpoint((req) =>
       req.form.get('client_secret') === 'new-secret'
         ? tokenResponse()
@@ -278,11 +402,10 @@ describe('ClientCredentials errors', () => {
       clientSecret: secret,
       fetch,
     });
-    current = 'new-secret';
-    // The first call resolves the secret: already the new one, so no invalid_client.
-    await source.getToken();
-    expect(secret).toHaveBeenCalledTimes(1);
-    expect(requests).toHaveLength(1);
+    const token = await source.getToken();
+    expect(token.value).toMatch(/^at-/);
+    expect(secret).toHaveBeenCalledTimes(2);
+    expect(requests.map((r) => r.form.get('client_secret'))).toEqual(['old-secret', 'new-secret']);
   });
 
   it('picks up a rotated secret after invalid_client, and gives up after one more try', async () => {
@@ -448,6 +571,47 @@ describe('ClientCredentials cache', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('never lets refresh options make every call refresh (fraction 0.9, jitter 1, 2-second tokens)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { fetch, requests } = fakeEndpoint(() => tokenResponse({ expires_in: 2 }));
+    const source = create(fetch, { refresh: { fraction: 0.9, jitter: 1 } });
+    const events: TokenEvent[] = [];
+    source.events.on('token', (e) => events.push(e));
+    // 50 calls over 1.5 s.
+    for (let i = 0; i < 50; i++) {
+      await source.getToken();
+      await new Promise((r) => setTimeout(r, 1));
+      vi.setSystemTime(Date.now() + 30);
+    }
+    // At most half the lifetime is buffer: one refresh after 1 s, not one per call.
+    expect(requests.length).toBeLessThanOrEqual(3);
+    for (const e of events) {
+      if (e.type === 'token') expect(e.refreshAt - (e.expiresAt - 2000)).toBeGreaterThanOrEqual(1000);
+    }
+  });
+
+  it('never serves as stale a token invalidated while its background refresh runs', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    let fail!: () => void;
+    const failing = new Promise<void>((r) => (fail = r));
+    const { fetch, requests } = fakeEndpoint(async (_, n) => {
+      if (n === 1) return tokenResponse({ expires_in: 100 });
+      await failing;
+      return json({ error: 'server_error' }, 500);
+    });
+    const events: TokenEvent[] = [];
+    const source = create(fetch, { retry: false, onEvent: (e: TokenEvent) => events.push(e) });
+    const first = await source.getToken();
+    vi.setSystemTime(Date.now() + 90_000);
+    expect((await source.getToken()).value).toBe(first.value); // starts a background refresh
+    await vi.waitFor(() => expect(requests).toHaveLength(2));
+    await source.invalidate(first.value); // a 401 for it meanwhile
+    const next = source.getToken(); // waits for the refresh: there is no usable token
+    fail();
+    await expect(next).rejects.toBeInstanceOf(TokenRequestError);
+    expect(events.find((e) => e.type === 'refresh_error')).toMatchObject({ stale: false });
+  });
+
   it('keys the cache on everything that shapes the token, never on the secret', async () => {
     const store = memoryStore();
     const { fetch, requests } = fakeEndpoint(() => tokenResponse());
@@ -458,17 +622,39 @@ describe('ClientCredentials cache', () => {
     const otherParams = create(fetch, { store, scope: 'x y', extraParams: { tenant: 't' } });
     const otherClient = create(fetch, { store, scope: 'x y', clientId: 'd' });
     const otherAuth = create(fetch, { store, scope: 'x y', clientAuth: 'client_secret_basic' });
+    const otherAudience = create(fetch, { store, scope: 'x y', audience: 'https://aud.example' });
+    const otherEndpoint = create(fetch, {
+      store,
+      scope: 'x y',
+      tokenEndpoint: 'https://id.example/auth/realms/other/protocol/openid-connect/token',
+    });
+    const otherQuery = create(fetch, {
+      store,
+      scope: 'x y',
+      tokenEndpoint: `${TOKEN_ENDPOINT}?p=b2c_1_other`,
+    });
     expect(await sameKeyOtherSecret.cacheKey()).toBe(await a.cacheKey());
     expect(await a.cacheKey()).toMatch(/^m2m-auth:cc:[0-9a-f]{64}$/);
     expect(await a.cacheKey()).not.toContain(SECRET);
     const t = await a.getToken();
     expect((await sameKeyOtherSecret.getToken()).value).toBe(t.value);
     expect(requests).toHaveLength(1);
-    for (const other of [otherScope, otherResource, otherParams, otherClient, otherAuth]) {
+    const others = [
+      otherScope,
+      otherResource,
+      otherParams,
+      otherClient,
+      otherAuth,
+      otherAudience,
+      otherEndpoint,
+      otherQuery,
+    ];
+    for (const other of others) {
       expect(await other.cacheKey()).not.toBe(await a.cacheKey());
       expect((await other.getToken()).value).not.toBe(t.value);
     }
-    expect(requests).toHaveLength(6);
+    expect(new Set(await Promise.all(others.map((o) => o.cacheKey()))).size).toBe(others.length);
+    expect(requests).toHaveLength(1 + others.length);
   });
 });
 
@@ -513,6 +699,39 @@ describe('ClientCredentials retries and cooldown', () => {
       create(fetch, { retry: { retries: 10, minDelay: 200, maxDelay: 200, maxElapsed: 300 } }).getToken(),
     ).rejects.toBeInstanceOf(TokenRequestError);
     expect(requests.length).toBeLessThanOrEqual(3);
+  });
+
+  it('cuts the last attempt to what is left of the time budget (maxElapsed)', async () => {
+    const attempts: number[] = [];
+    // Never answers; gives up when the request is aborted.
+    const hanging: FetchLike = (_input, init) =>
+      new Promise<Response>((_, reject) => {
+        attempts.push(Date.now());
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error));
+      });
+    const started = Date.now();
+    const error = (await create(hanging, {
+      timeout: 1000,
+      retry: { retries: 5, minDelay: 10, maxDelay: 10, maxElapsed: 1200 },
+    })
+      .getToken()
+      .catch((e: unknown) => e)) as TokenRequestTimeoutError;
+    expect(error).toBeInstanceOf(TokenRequestTimeoutError);
+    // The second attempt got the ~190 ms left, not a full 1000 ms timeout.
+    expect(error.timeout).toBeLessThan(1000);
+    expect(attempts).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(1200 + 600);
+  });
+
+  it('honours defaultCooldown after a 429 without Retry-After', async () => {
+    const { fetch } = fakeEndpoint(() => json({ error: 'slow_down' }, 429));
+    const before = Date.now();
+    const error = (await create(fetch, { defaultCooldown: 42_000 })
+      .getToken()
+      .catch((e: unknown) => e)) as TokenEndpointCooldownError;
+    expect(error).toBeInstanceOf(TokenEndpointCooldownError);
+    expect(error.retryAfter.getTime()).toBeGreaterThanOrEqual(before + 42_000);
+    expect(error.retryAfter.getTime()).toBeLessThanOrEqual(Date.now() + 42_000);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ClientCredentials,
   ConfigurationError,
@@ -10,6 +10,10 @@ import {
   type TokenStore,
 } from '@m2m-auth/core';
 import { fakeEndpoint, json, TOKEN_ENDPOINT, tokenResponse } from './fake-endpoint.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('StaticToken', () => {
   it('hands out the same never-expiring token with its scheme', async () => {
@@ -113,6 +117,58 @@ describe('events are redacted', () => {
     expect(dump).not.toContain('visible');
   });
 
+  it('refresh_error (stale or not) and cooldown events carry neither the token, the secret, nor a query', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const secret = 'secret-that-must-not-leak';
+    let n = 0;
+    const { fetch } = fakeEndpoint(() => {
+      n++;
+      if (n === 1) return json({ access_token: `tok-${n}-visible`, token_type: 'Bearer', expires_in: 100 });
+      if (n === 2) return json({ error: 'server_error', error_description: 'down' }, 500);
+      return json({ error: 'slow_down' }, 429, { 'retry-after': '30' });
+    });
+    const events: TokenEvent[] = [];
+    const source = new ClientCredentials({
+      tokenEndpoint: `${TOKEN_ENDPOINT}?key=query-value-that-must-not-leak`,
+      clientId: 'c',
+      clientSecret: secret,
+      fetch,
+      retry: false,
+      refresh: { jitter: 0 },
+      onEvent: (e) => events.push(e),
+    });
+    const first = await source.getToken();
+    // Inside the refresh buffer: a background refresh fails (500), the cached token is served.
+    vi.setSystemTime(Date.now() + 90_000);
+    expect((await source.getToken()).value).toBe(first.value);
+    await vi.waitFor(() => expect(events.some((e) => e.type === 'refresh_error')).toBe(true));
+    // Expired: the next request is answered 429.
+    vi.setSystemTime(Date.now() + 20_000);
+    await expect(source.getToken()).rejects.toMatchObject({ code: 'token_endpoint_cooldown' });
+    const types = events.map((e) => e.type);
+    expect(types).toEqual([
+      'refresh',
+      'token',
+      'refresh',
+      'refresh_error',
+      'refresh',
+      'cooldown',
+      'refresh_error',
+    ]);
+    expect(
+      events.filter((e) => e.type === 'refresh_error').map((e) => e.type === 'refresh_error' && e.stale),
+    ).toEqual([true, false]);
+    const dump = JSON.stringify(events, (_k, v: unknown) =>
+      v instanceof Error
+        ? { ...v, name: v.name, message: v.message, stack: v.stack, cause: String(v.cause) }
+        : v,
+    );
+    expect(dump).toContain('token_endpoint_cooldown');
+    expect(dump).not.toContain(secret);
+    expect(dump).not.toContain('visible');
+    expect(dump).not.toContain('query-value');
+  });
+
   it('a throwing listener does not break token delivery', async () => {
     const { fetch } = fakeEndpoint(() => tokenResponse());
     const source = new ClientCredentials({
@@ -131,21 +187,78 @@ describe('events are redacted', () => {
 describe('store lock', () => {
   function lockingStore() {
     const map = new Map<string, StoredToken>();
-    let held = false;
+    const state = { held: false };
     const store: TokenStore = {
       get: (k) => map.get(k),
       set: (k, e) => void map.set(k, e),
       delete: (k, v) => (v === undefined || map.get(k)?.value === v ? map.delete(k) : false),
       lock: async () => {
-        if (held) return undefined;
-        held = true;
+        if (state.held) return undefined;
+        state.held = true;
         return () => {
-          held = false;
+          state.held = false;
         };
       },
     };
-    return { store, map };
+    return { store, map, state };
   }
+
+  it('re-reads the store after taking the lock: a token stored meanwhile by another replica is used', async () => {
+    const { store } = lockingStore();
+    const a = fakeEndpoint(() => tokenResponse());
+    const b = fakeEndpoint(() => tokenResponse());
+    const common = { tokenEndpoint: TOKEN_ENDPOINT, clientId: 'c', clientSecret: 's' };
+    const sourceA = new ClientCredentials({ ...common, store, fetch: a.fetch });
+    // Replica B read the store (a miss) before A wrote; A finishes before B asks for the lock.
+    const storeB: TokenStore = {
+      ...store,
+      lock: async (key, ttl) => {
+        await sourceA.getToken();
+        return store.lock!(key, ttl);
+      },
+    };
+    const sourceB = new ClientCredentials({ ...common, store: storeB, fetch: b.fetch });
+    const tb = await sourceB.getToken();
+    expect(a.requests).toHaveLength(1);
+    expect(b.requests).toHaveLength(0);
+    expect(tb.value).toBe((await sourceA.getToken()).value);
+  });
+
+  it('after losing the lock, a background refresh pauses instead of asking for it on every call', async () => {
+    const { store, map, state } = lockingStore();
+    let lockCalls = 0;
+    const counting: TokenStore = {
+      ...store,
+      lock: (key, ttl) => {
+        lockCalls++;
+        return store.lock!(key, ttl);
+      },
+    };
+    const { fetch, requests } = fakeEndpoint(() => tokenResponse());
+    const source = new ClientCredentials({
+      tokenEndpoint: TOKEN_ENDPOINT,
+      clientId: 'c',
+      clientSecret: 's',
+      store: counting,
+      fetch,
+    });
+    const key = await source.cacheKey();
+    // Another replica's token, inside its refresh window; that replica holds the lock (refreshing).
+    map.set(key, {
+      value: 'from-other',
+      type: 'Bearer',
+      scope: undefined,
+      expiresAt: Date.now() + 60_000,
+      refreshAt: Date.now() - 1,
+    });
+    state.held = true;
+    for (let i = 0; i < 20; i++) {
+      expect((await source.getToken()).value).toBe('from-other');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(lockCalls).toBeLessThanOrEqual(2);
+    expect(requests).toHaveLength(0);
+  });
 
   it('a source that cannot take the lock waits for the token another one stores', async () => {
     const { store } = lockingStore();
