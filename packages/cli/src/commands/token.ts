@@ -4,9 +4,9 @@ import {
   OutboundError,
   TokenRequestError,
   type ClientCredentialsOptions,
-  type Token,
 } from '@m2m-auth/core';
 import { parse, required, words } from '../lib/args.js';
+import { captureResponses } from '../lib/capture-response.js';
 import type { Command, Context } from '../lib/command.js';
 import { CliError, EXIT_OK, UsageError } from '../lib/errors.js';
 import { checkUrl } from '../lib/urls.js';
@@ -48,7 +48,8 @@ Options:
   --resource URI             resource indicator (RFC 8707); repeatable
   --audience AUDIENCE        audience parameter (Auth0 and others); repeatable
   --auth METHOD              client_secret_post (default) or client_secret_basic
-  --json                     print {"value","type","expiresAt","expiresIn","scope"} instead of the token
+  --json                     print the token endpoint's whole JSON response instead of the token
+                             (access_token, expires_in, scope, refresh_token, id_token, …)
   --allow-insecure           allow http: on hosts other than loopback (never in production)
   -h, --help                 show this help
 
@@ -110,19 +111,14 @@ function describeFailure(error: unknown, scrub: (text: string) => string): CliEr
   return new CliError(error instanceof Error ? scrub(error.message) : 'the token request failed');
 }
 
-function toJson(token: Token, now: number): string {
-  const finite = Number.isFinite(token.expiresAt);
-  return `${JSON.stringify(
-    {
-      value: token.value,
-      type: token.type,
-      expiresAt: finite ? new Date(token.expiresAt).toISOString() : null,
-      expiresIn: finite ? Math.max(0, Math.round((token.expiresAt - now) / 1000)) : null,
-      scope: token.scope ?? null,
-    },
-    null,
-    2,
-  )}\n`;
+/** The whole token response, pretty-printed; refused if the server put the client secret in it. */
+function toJson(response: Record<string, unknown> | undefined, scrub: (text: string) => string): string {
+  if (response === undefined) throw new CliError('the token response could not be read back for --json');
+  const text = JSON.stringify(response, null, 2);
+  if (scrub(text) !== text) {
+    throw new CliError('the token response holds the client secret; it is not printed');
+  }
+  return `${text}\n`;
 }
 
 /** `m2m-auth token`: a client-credentials token, printed for `export TOKEN="$(…)"`. */
@@ -153,6 +149,7 @@ export const tokenCommand: Command = {
     const secret = await readSecret(values['client-secret-env'], context);
     context.redact(secret);
 
+    const capture = captureResponses();
     let source: ClientCredentials;
     try {
       source = new ClientCredentials({
@@ -165,15 +162,17 @@ export const tokenCommand: Command = {
         ...(audience.length > 0 ? { audience } : {}),
         allowInsecureRequests: insecure,
         retry: { retries: 1, maxElapsed: 10_000 },
+        fetch: capture.fetch,
       });
     } catch (error) {
       throw describeFailure(error, context.scrub);
     }
     try {
       const result = await source.getToken();
-      context.io.stdout(values.json ? toJson(result, context.now()) : `${result.value}\n`);
+      context.io.stdout(values.json ? toJson(await capture.last(), context.scrub) : `${result.value}\n`);
       return EXIT_OK;
     } catch (error) {
+      if (error instanceof CliError) throw error;
       throw describeFailure(error, context.scrub);
     } finally {
       source.close();

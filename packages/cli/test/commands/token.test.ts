@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,7 @@ beforeAll(async () => {
       { clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] },
       { clientId: 'basic-only', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
       { clientId: 'short', clientSecret: 'c', scopes: ['read'] },
+      { clientId: 'refreshing', clientSecret: SECRET, scopes: ['project-*'], refreshTokens: true },
     ],
   });
   op = await startOidcProvider({
@@ -55,15 +58,14 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       });
     });
 
-    it('reads the secret from the variable --client-secret-env names, and prints JSON with --json', async () => {
-      const before = Date.now();
+    it('reads the secret from the variable --client-secret-env names; --json prints the whole Keycloak response', async () => {
       const result = await run(
         [
           'token',
           '--issuer',
           issuer.issuer,
           '--client-id',
-          'MPS-test',
+          'refreshing',
           '--client-secret-env',
           'MY_SECRET',
           '--scope',
@@ -72,15 +74,27 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
         ],
         { env: { MY_SECRET: SECRET } },
       );
-      expect(result.code).toBe(0);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
       const json = JSON.parse(result.stdout);
-      expect(Object.keys(json).sort()).toEqual(['expiresAt', 'expiresIn', 'scope', 'type', 'value']);
-      expect(json).toMatchObject({ type: 'Bearer', scope: 'project-45c0', expiresIn: expect.any(Number) });
-      expect(json.value).toMatch(JWT);
-      const expiresAt = Date.parse(json.expiresAt);
-      expect(json.expiresAt).toBe(new Date(expiresAt).toISOString());
-      expect(expiresAt).toBeGreaterThan(before + 290_000);
-      expect(expiresAt).toBeLessThan(Date.now() + 301_000);
+      // Keycloak's fields, in Keycloak's order, refresh token and provider extras included.
+      expect(Object.keys(json)).toEqual([
+        'access_token',
+        'expires_in',
+        'refresh_expires_in',
+        'refresh_token',
+        'token_type',
+        'not-before-policy',
+        'scope',
+      ]);
+      expect(json).toMatchObject({
+        expires_in: 300,
+        refresh_expires_in: 1800,
+        refresh_token: expect.any(String),
+        token_type: 'Bearer',
+        'not-before-policy': 0,
+        scope: 'project-45c0',
+      });
+      expect(decodeJwt(json.access_token)).toMatchObject({ client_id: 'refreshing', scope: 'project-45c0' });
       expect(result.stdout).not.toContain(SECRET);
     });
 
@@ -239,16 +253,17 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       });
     });
 
-    it('gets an opaque token with client_secret_post and --json', async () => {
+    it('gets an opaque token with client_secret_post; --json prints its response as is', async () => {
       const result = await run(
         ['token', '--issuer', op.issuer, '--client-id', 'op-post', '--client-secret-env', 'S', '--json'],
         { env: { S: SECRET } },
       );
       expect(result.code).toBe(0);
       const json = JSON.parse(result.stdout);
-      expect(json.type).toBe('Bearer');
-      expect(json.value).not.toMatch(JWT);
-      expect(json.expiresIn).toBeGreaterThan(200);
+      // oidc-provider grants no scope unless asked, and then sends none.
+      expect(Object.keys(json).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+      expect(json).toMatchObject({ token_type: 'Bearer', expires_in: 300 });
+      expect(json.access_token).not.toMatch(JWT);
     });
 
     it('fails with invalid_client for a wrong secret, never printing it', async () => {
@@ -260,6 +275,38 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       expect(result.stdout).toBe('');
       expect(result.stderr).toContain('invalid_client');
       expect(result.stderr).not.toContain(WRONG);
+    });
+  });
+
+  describe('against a faulty token endpoint', () => {
+    it('--json refuses to print a response that holds the client secret', async () => {
+      // A fault: an endpoint that echoes the secret it was sent.
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        req.on('end', () => {
+          const sent = new URLSearchParams(body).get('client_secret');
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ access_token: 'abc', token_type: 'Bearer', expires_in: 60, echo: sent }));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const endpoint = `http://127.0.0.1:${port}/token`;
+        const args = ['token', '--token-endpoint', endpoint, '--client-id', 'x'];
+        const plain = await run(args, { stdin: SECRET });
+        expect(plain).toEqual({ code: 0, stdout: 'abc\n', stderr: '' });
+        const json = await run([...args, '--json'], { stdin: SECRET });
+        expect(json.code).toBe(1);
+        expect(json.stdout).toBe('');
+        expect(json.stderr).toBe(
+          'm2m-auth token: the token response holds the client secret; it is not printed\n',
+        );
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
   });
 });
