@@ -1,6 +1,6 @@
 // Errors
 export { M2mAuthError, ConfigurationError, AuthError } from './errors.js';
-export type { AuthErrorCode, AuthErrorReason, AuthErrorOptions } from './errors.js';
+export type { AuthErrorCode, AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors.js';
 
 // Inbound: verification
 export { createVerifier } from './verify/create-verifier.js';

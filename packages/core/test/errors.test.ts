@@ -27,7 +27,33 @@ describe('AuthError', () => {
     const error = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
     expect(error.wwwAuthenticate('x')).toBe('Bearer realm="x"');
     expect(error.wwwAuthenticate()).toBe('Bearer');
-    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
+    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' });
+  });
+
+  it('names its realm in headers once an adapter sets it, or from the options', () => {
+    const error = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
+    error.realm = 'tables';
+    expect(error.headers['WWW-Authenticate']).toBe('Bearer realm="tables"');
+    const bad = new AuthError('invalid_token', 'token expired', { reason: 'token_expired', realm: 'api' });
+    expect(bad.realm).toBe('api');
+    expect(bad.headers['WWW-Authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="token expired"',
+    );
+  });
+
+  it('sends no challenge on a 503, as the built-in responders do', () => {
+    const error = new AuthError('temporarily_unavailable', 'the token issuer is unavailable', {
+      reason: 'discovery_failed',
+      realm: 'api',
+    });
+    expect(error.headers).toEqual({ 'Cache-Control': 'no-store' });
+  });
+
+  it('gives a request without a token no error code in the body either (RFC 6750 §3.1)', () => {
+    const error = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
+    expect(error.code).toBe('invalid_token');
+    expect(error.status).toBe(401);
+    expect(error.toJSON()).toEqual({ error: 'unauthorized', error_description: 'no bearer token' });
   });
 
   it('gives error and error_description for an invalid token', () => {
@@ -37,6 +63,7 @@ describe('AuthError', () => {
     );
     expect(error.headers).toEqual({
       'WWW-Authenticate': 'Bearer error="invalid_token", error_description="token expired"',
+      'Cache-Control': 'no-store',
     });
   });
 

@@ -27,6 +27,9 @@ export function authorize(
   check: (principal: Principal, req: Request) => void,
   options: AuthorizeOptions = {},
 ): RequestHandler {
+  if (options.auth !== undefined && (typeof options.auth !== 'object' || options.auth === null)) {
+    throw new ConfigurationError('auth must be verifier options or a verifier');
+  }
   const own = options.auth === undefined ? undefined : resolveAuth(options.auth, options.authOptions);
   const decide: RequestHandler = (req, res, next) => {
     const context = getContext(req);
@@ -36,13 +39,10 @@ export function authorize(
     }
     const principal = req.auth;
     if (!principal) {
-      fail(
-        context,
-        new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' }),
-        req,
-        res,
-        next,
-      );
+      // An anonymous request (optional authentication) reaching a requirement: a 401 like any other.
+      const missing = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
+      context.report(missing);
+      fail(context, missing, req, res, next);
       return;
     }
     try {

@@ -5,6 +5,8 @@ import type { Responder } from './respond.js';
 /** What `requireAuth` leaves on the request for the authorization middleware after it. */
 export interface AuthContext {
   respond: Responder;
+  /** The challenge's realm, also set on errors passed to the app (`passErrors`). */
+  realm: string | undefined;
   passErrors: boolean;
   /** Reports an authorization failure to the verifier's rejection hook. */
   report: (error: AuthError, principal?: Principal) => void;
@@ -30,6 +32,9 @@ export function fail(
   res: Parameters<Responder>[2],
   next: (err?: unknown) => void,
 ): void {
-  if (context.passErrors) next(error);
-  else context.respond(error, req, res);
+  if (context.passErrors) {
+    // So that `error.headers` carry the same challenge as the built-in responder sends.
+    error.realm ??= context.realm;
+    next(error);
+  } else context.respond(error, req, res);
 }

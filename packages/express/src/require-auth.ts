@@ -1,5 +1,6 @@
 import {
   AuthError,
+  ConfigurationError,
   authenticate,
   createVerifier,
   type AuthenticateOptions,
@@ -11,6 +12,7 @@ import './augment.js';
 import { fail, setContext, type AuthContext } from './context.js';
 import { toAuthRequest } from './request.js';
 import { createResponder, type ResponseOptions } from './respond.js';
+import { optionalBoolean, optionalFunction, optionalString, optionsObject } from './validate.js';
 
 /** Options of {@link requireAuth} when given a verifier. */
 export type RequireAuthMiddlewareOptions = AuthenticateOptions & ResponseOptions;
@@ -22,13 +24,28 @@ function isVerifier(value: unknown): value is Verifier {
   return typeof value === 'object' && value !== null && typeof (value as Verifier).verify === 'function';
 }
 
+/** Checks the request and response options, naming the one that is wrong. */
+function validateMiddlewareOptions(options: RequireAuthMiddlewareOptions): void {
+  for (const name of ['optional', 'allowQueryToken', 'allowBodyToken', 'passErrors'] as const) {
+    optionalBoolean(options[name], `requireAuth: ${name}`);
+  }
+  optionalString(options.realm, 'requireAuth: realm');
+  optionalFunction(options.errorBody, 'requireAuth: errorBody');
+}
+
 /** Builds the verifier and the context shared by every middleware of this package. */
 export function resolveAuth(
   auth: RequireAuthOptions | Verifier,
   options: RequireAuthMiddlewareOptions = {},
 ): { verifier: Verifier; context: AuthContext; authOptions: AuthenticateOptions } {
-  const verifier = isVerifier(auth) ? auth : createVerifier(auth);
+  optionsObject(options, 'requireAuth: options');
+  if (typeof auth !== 'object' || auth === null) {
+    throw new ConfigurationError('requireAuth: pass verifier options or a verifier');
+  }
   const merged: RequireAuthMiddlewareOptions = isVerifier(auth) ? options : { ...auth, ...options };
+  validateMiddlewareOptions(merged);
+  const verifier = isVerifier(auth) ? auth : createVerifier(auth);
+  const realm = merged.realm ?? verifier.audiences[0];
   return {
     verifier,
     authOptions: {
@@ -37,7 +54,8 @@ export function resolveAuth(
       allowBodyToken: merged.allowBodyToken === true,
     },
     context: {
-      respond: createResponder(merged, verifier.audiences[0]),
+      respond: createResponder(merged, realm),
+      realm,
       passErrors: merged.passErrors === true,
       report: (error, principal) => verifier.reportRejection(error, principal),
     },
@@ -73,6 +91,10 @@ export function runAuthentication(
  * - Issuer or keys unreachable with nothing cached: `503`.
  *
  * @param auth Verifier options, or a verifier shared with other middleware.
+ * @param options With a verifier: the request options (`optional`, `allowQueryToken`, `allowBodyToken`)
+ *   and the response options (`realm`, `errorBody`, `passErrors`).
+ * @throws ConfigurationError when an option is invalid (the message names it), at once, not on the first
+ *   request.
  * @example
  * ```ts
  * app.use(requireAuth({ issuer: 'https://id.example/auth/realms/acme', audience: 'tables-api' }));

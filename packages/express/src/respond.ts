@@ -7,11 +7,15 @@ export interface ResponseOptions {
   realm?: string;
   /**
    * Pass every {@link AuthError} to `next(err)` so that the app's own error handler answers. The error
-   * carries `status` and `headers` (the challenge), which Express' default handler applies. Default is
-   * `false`: the middleware answers itself.
+   * carries `status`, `toJSON()` (the default body) and `headers`: the same `WWW-Authenticate` challenge
+   * as the middleware would send (with this `realm`; none on a `503`) and `Cache-Control: no-store`,
+   * which Express' default handler applies. Default is `false`: the middleware answers itself.
    */
   passErrors?: boolean;
-  /** The JSON body of an error response. Default is `{ error, error_description }`. */
+  /**
+   * The JSON body of an error response. Default is `error.toJSON()`: `{ error, error_description }`,
+   * with `error: "unauthorized"` when the request carried no token.
+   */
   errorBody?: (error: AuthError, req: Request) => unknown;
 }
 

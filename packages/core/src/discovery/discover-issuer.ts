@@ -6,7 +6,10 @@ import { isLoopbackHost } from '../lib/secure-url.js';
 export type ServerMetadata = oidc.ServerMetadata;
 
 export interface DiscoverIssuerOptions {
-  /** Timeout (in milliseconds) for each discovery request. */
+  /**
+   * Timeout (in milliseconds) for each discovery request, honoured to the millisecond (openid-client
+   * counts whole seconds, so the request also carries an `AbortSignal.timeout` of exactly this).
+   */
   timeout: number;
   /** Allow `http:` on any host; loopback hosts are always allowed. */
   allowInsecureRequests: boolean;
@@ -34,15 +37,17 @@ export async function discoverIssuer(
   const insecure =
     options.allowInsecureRequests || (issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname));
   const execute = insecure ? [oidc.allowInsecureRequests] : [];
+  const timed = withTimeout(options.fetch, options.timeout);
   let firstError: unknown;
   for (const algorithm of ['oidc', 'oauth2'] as const) {
     try {
       const request: oidc.DiscoveryRequestOptions = {
         algorithm,
         execute,
-        timeout: Math.max(1, Math.ceil(options.timeout / 1000)),
+        // In seconds for openid-client; the exact limit is the signal added by `timed`.
+        timeout: options.timeout / 1000,
+        [oidc.customFetch]: timed,
       };
-      if (options.fetch) request[oidc.customFetch] = options.fetch as oidc.CustomFetch;
       return await oidc.discovery(
         issuer,
         options.clientId ?? 'm2m-auth',
@@ -55,4 +60,18 @@ export async function discoverIssuer(
     }
   }
   throw firstError;
+}
+
+/**
+ * Wraps the transport so that every request is aborted after `timeout` milliseconds, on top of any
+ * signal openid-client passes.
+ */
+function withTimeout(fetchImpl: FetchLike | undefined, timeout: number): oidc.CustomFetch {
+  const transport: FetchLike = fetchImpl ?? ((input, init) => fetch(input, init));
+  const send = transport as unknown as oidc.CustomFetch;
+  return (url, init) => {
+    const limit = AbortSignal.timeout(timeout);
+    const signal = init.signal ? AbortSignal.any([init.signal, limit]) : limit;
+    return send(url, { ...init, signal });
+  };
 }

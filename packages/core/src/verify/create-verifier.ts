@@ -43,7 +43,10 @@ export interface VerifierOptions {
   clockTolerance?: number;
   /** Maximum age (in seconds) of a token, from its `iat`. Default is no limit. */
   maxTokenAge?: number;
-  /** Claims that must be present, beyond `iss`, `aud` and `exp` (always required). */
+  /**
+   * Claims that must be present, beyond `iss`, `aud` and `exp` (always required): an array of claim
+   * names, e.g. `['sub', 'client_id']`. Default is none.
+   */
   requiredClaims?: readonly string[];
   /**
    * Require the RFC 9068 header `typ: at+jwt` (or `application/at+jwt`), refusing ID tokens and other
@@ -63,7 +66,8 @@ export interface VerifierOptions {
   timeout?: number;
   /**
    * Least time (in milliseconds) between two JWKS refetches caused by unknown `kid`s, and between two
-   * discovery attempts after a failure. Default is 30000.
+   * discovery or JWKS attempts after a failure while no keys are cached: during that back-off, requests
+   * fail at once with a `503` instead of each waiting up to `timeout`. Default is 30000.
    */
   jwksCooldown?: number;
   /** Age (in milliseconds) after which the JWKS is refreshed in the background. Default is 600000. */
@@ -114,6 +118,28 @@ function nonEmptyStrings(value: unknown, option: string): string[] {
   return list;
 }
 
+function optionalFunction<T>(value: T | undefined, option: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ConfigurationError(`${option} must be a function`);
+  }
+  return value;
+}
+
+function optionalBoolean(value: unknown, option: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new ConfigurationError(`${option} must be a boolean`);
+  }
+  return value === true;
+}
+
+function claimNames(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string' && v !== '')) {
+    throw new ConfigurationError('requiredClaims must be an array of claim names (non-empty strings)');
+  }
+  return value;
+}
+
 /**
  * Creates a verifier for JWT access tokens from one or more issuers.
  *
@@ -129,10 +155,14 @@ function nonEmptyStrings(value: unknown, option: string): string[] {
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError('options are required');
-  const allowInsecureRequests = options.allowInsecureRequests === true;
+  const allowInsecureRequests = optionalBoolean(options.allowInsecureRequests, 'allowInsecureRequests');
+  const strictAccessTokenType = optionalBoolean(options.strictAccessTokenType, 'strictAccessTokenType');
   const issuers = nonEmptyStrings(options.issuer, 'issuer');
   for (const iss of issuers) parseSecureUrl(iss, 'issuer', allowInsecureRequests);
   const audience = nonEmptyStrings(options.audience, 'audience');
+  if (options.algorithms !== undefined && !Array.isArray(options.algorithms)) {
+    throw new ConfigurationError('algorithms must be an array of JWS algorithm names');
+  }
   const algorithms = [...(options.algorithms ?? DEFAULT_ALGORITHMS)];
   if (algorithms.length === 0) throw new ConfigurationError('algorithms must not be empty');
   for (const alg of algorithms) {
@@ -158,10 +188,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (options.claims !== undefined && typeof options.claims !== 'function') {
     throw new ConfigurationError('claims must be a claim mapper function');
   }
-  const requiredClaims = ['exp', ...(options.requiredClaims ?? [])];
-  const now = options.now ?? Date.now;
-  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const onRejection = options.onRejection;
+  const requiredClaims = ['exp', ...claimNames(options.requiredClaims)];
+  const now = optionalFunction(options.now, 'now') ?? Date.now;
+  const fetchImpl: FetchLike =
+    optionalFunction(options.fetch, 'fetch') ?? ((input, init) => fetch(input, init));
+  const onRejection = optionalFunction(options.onRejection, 'onRejection');
 
   const keys = new Map(
     issuers.map((iss) => [
@@ -252,7 +283,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       crit: {},
     };
     if (maxTokenAge !== undefined) verifyOptions.maxTokenAge = maxTokenAge;
-    if (options.strictAccessTokenType) verifyOptions.typ = 'at+jwt';
+    if (strictAccessTokenType) verifyOptions.typ = 'at+jwt';
     const claims = await verifyWithKeys(token, resolved, verifyOptions);
     if (typeof claims.iat === 'number' && claims.iat > at / 1000 + clockTolerance) {
       throw new AuthError('invalid_token', 'token is issued in the future', { reason: 'iat_in_future' });

@@ -13,7 +13,10 @@ export interface RemoteKeySetOptions {
   fetch: FetchLike;
   /** Timeout (in milliseconds) of one JWKS request. */
   timeout: number;
-  /** Least time (in milliseconds) between two refetches caused by unknown `kid`s. */
+  /**
+   * Least time (in milliseconds) between two refetches caused by unknown `kid`s, and the back-off after
+   * a failed fetch while nothing is cached.
+   */
   cooldown: number;
   /** Age (in milliseconds) after which the keys are refreshed in the background. */
   maxAge: number;
@@ -39,7 +42,9 @@ function isPublicVerificationKey(key: unknown): key is JWK {
 /**
  * An issuer's JWKS, cached. An unknown `kid` causes at most one refetch per cooldown; stale keys are
  * refreshed in the background and keep working while the issuer is down. With nothing cached and the
- * issuer unreachable, lookups fail with a 503-class {@link AuthError}.
+ * issuer unreachable, lookups fail with a 503-class {@link AuthError}; after such a failure the JWKS is
+ * not asked again before the cooldown has passed, so a flood of requests during an outage fails at once
+ * instead of each waiting for its own timeout.
  */
 export class RemoteKeySet {
   readonly #url: URL;
@@ -48,6 +53,7 @@ export class RemoteKeySet {
   #local: KeyGetter | undefined;
   #fetchedAt = 0;
   #lastAttempt = Number.NEGATIVE_INFINITY;
+  #failedAt = Number.NEGATIVE_INFINITY;
   #inflight: Promise<void> | undefined;
 
   constructor(url: URL, options: RemoteKeySetOptions) {
@@ -59,6 +65,7 @@ export class RemoteKeySet {
   async getKey(header: JWSHeaderParameters & { alg: AsymmetricAlgorithm }): Promise<ResolvedKeys> {
     const now = this.#options.now();
     if (!this.#local) {
+      if (now - this.#failedAt < this.#options.cooldown) throw unavailable();
       await this.#reloadOrUnavailable();
     } else if (
       now - this.#fetchedAt > this.#options.maxAge &&
@@ -102,10 +109,7 @@ export class RemoteKeySet {
     try {
       await this.#reload();
     } catch (cause) {
-      throw new AuthError('temporarily_unavailable', 'the token issuer keys are unavailable', {
-        reason: 'jwks_unavailable',
-        cause,
-      });
+      throw unavailable(cause);
     }
   }
 
@@ -118,6 +122,15 @@ export class RemoteKeySet {
 
   async #fetch(): Promise<void> {
     this.#lastAttempt = this.#options.now();
+    try {
+      await this.#load();
+    } catch (err) {
+      this.#failedAt = this.#options.now();
+      throw err;
+    }
+  }
+
+  async #load(): Promise<void> {
     const body = await fetchJson(this.#url, {
       fetch: this.#options.fetch,
       timeout: this.#options.timeout,
@@ -131,6 +144,13 @@ export class RemoteKeySet {
     this.#keys = usable;
     this.#fetchedAt = this.#options.now();
   }
+}
+
+function unavailable(cause?: unknown): AuthError {
+  return new AuthError('temporarily_unavailable', 'the token issuer keys are unavailable', {
+    reason: 'jwks_unavailable',
+    cause,
+  });
 }
 
 function unknownKid(): AuthError {

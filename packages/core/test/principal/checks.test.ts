@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../src/errors.js';
+import { AuthError, ConfigurationError } from '../../src/errors.js';
 import { checkClaims, checkPermissions, checkScopes } from '../../src/principal/checks.js';
 import { createPrincipal } from '../../src/principal/principal.js';
 
@@ -55,9 +55,20 @@ describe('checkScopes', () => {
     expect(error.wwwAuthenticate()).toContain('scope="write admin"');
   });
 
-  it('an empty requirement passes in either mode', () => {
-    expect(() => checkScopes(principal, [])).not.toThrow();
-    expect(() => checkScopes(principal, [], 'any')).not.toThrow();
+  it('refuses an empty requirement in either mode: a ConfigurationError, never a pass', () => {
+    expect(() => checkScopes(principal, [])).toThrow(ConfigurationError);
+    expect(() => checkScopes(principal, [], 'any')).toThrow(ConfigurationError);
+    expect(() => checkScopes(principal, [''])).toThrow(ConfigurationError);
+    expect(() => checkScopes(principal, [' '], 'any')).toThrow(ConfigurationError);
+    expect(() => checkScopes(principal, undefined as never)).toThrow(ConfigurationError);
+  });
+
+  it('refuses an unknown mode instead of treating it as any', () => {
+    // `read` is held, `admin` is not: under `any` this would pass.
+    expect(() => checkScopes(principal, ['admin', 'read'], 'bogus' as never)).toThrow(
+      /mode must be 'all' or 'any'/,
+    );
+    expect(() => checkScopes(principal, ['read'], null as never)).toThrow(ConfigurationError);
   });
 });
 
@@ -76,10 +87,14 @@ describe('checkPermissions', () => {
     expect(() => checkPermissions(principal, ['read'])).toThrow(AuthError);
   });
 
-  it('supports any/all and empty requirements', () => {
+  it('supports any/all and refuses empty requirements and unknown modes', () => {
     expect(() => checkPermissions(principal, ['x', 'AdministerClients'], 'any')).not.toThrow();
     expect(() => checkPermissions(principal, ['x', 'AdministerClients'], 'all')).toThrow(AuthError);
-    expect(() => checkPermissions(principal, [])).not.toThrow();
+    expect(() => checkPermissions(principal, [])).toThrow(ConfigurationError);
+    expect(() => checkPermissions(principal, [], 'any')).toThrow(ConfigurationError);
+    expect(() => checkPermissions(principal, ['x', 'AdministerClients'], 'some' as never)).toThrow(
+      ConfigurationError,
+    );
   });
 });
 
@@ -100,6 +115,10 @@ describe('checkClaims', () => {
       reason: 'claim_check_failed',
       description: 'wrong tenant',
     });
+  });
+
+  it('refuses a predicate that is not a function', () => {
+    expect(() => checkClaims(principal, undefined as never)).toThrow(ConfigurationError);
   });
 
   it('accepts only true, not a truthy value', () => {

@@ -45,6 +45,67 @@ describe('createPrincipal', () => {
   });
 });
 
+describe('createPrincipal: nothing can be changed for later requests', () => {
+  const claims = {
+    iss: 'https://id.example',
+    aud: ['api'],
+    exp: 2_000_000_000,
+    client_id: 'svc',
+    scope: 'read',
+    resource_access: { api: { roles: ['viewer'] } },
+  };
+
+  it('scopes and permissions are read-only sets, not Sets that a cast could change', () => {
+    const p = createPrincipal(claims, 'tok', 'iss', ['viewer']);
+    expect(() => (p.scopes as Set<string>).add('admin')).toThrow(TypeError);
+    expect(() => (p.permissions as Set<string>).add('AdministerClients')).toThrow(TypeError);
+    expect(() => (p.scopes as Set<string>).clear()).toThrow(TypeError);
+    expect(() => Set.prototype.add.call(p.scopes, 'admin')).toThrow(TypeError);
+    expect(() => Set.prototype.delete.call(p.permissions, 'viewer')).toThrow(TypeError);
+    expect(p.scopes.has('admin')).toBe(false);
+    expect([...p.scopes]).toEqual(['read']);
+    expect([...p.permissions]).toEqual(['viewer']);
+    expect(Object.isFrozen(p.scopes)).toBe(true);
+  });
+
+  it('still reads like a set: size, has, iteration, forEach, entries, JSON', () => {
+    const p = createPrincipal({ ...claims, scope: 'a b' }, 'tok', 'iss', []);
+    expect(p.scopes.size).toBe(2);
+    expect(p.scopes.has('a')).toBe(true);
+    expect([...p.scopes.keys()]).toEqual(['a', 'b']);
+    expect([...p.scopes.entries()]).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+    ]);
+    const seen: string[] = [];
+    p.scopes.forEach((v) => seen.push(v));
+    expect(seen).toEqual(['a', 'b']);
+    expect(JSON.parse(JSON.stringify({ scopes: p.scopes })) as unknown).toEqual({ scopes: ['a', 'b'] });
+  });
+
+  it('freezes the claims at every level and copies them deeply', () => {
+    const source = structuredClone(claims);
+    const p = createPrincipal(source, 'tok', 'iss', []);
+    source.resource_access.api.roles.push('admin');
+    const nested = p.claims.resource_access as { api: { roles: string[] } };
+    expect(nested.api.roles).toEqual(['viewer']);
+    expect(() => nested.api.roles.push('admin')).toThrow(TypeError);
+    expect(() => {
+      nested.api.roles = ['admin'];
+    }).toThrow(TypeError);
+    expect(() => (p.claims.aud as string[]).push('other')).toThrow(TypeError);
+    expect(Object.isFrozen(p.claims.resource_access)).toBe(true);
+  });
+
+  it('keeps a __proto__ claim as plain data', () => {
+    const parsed = JSON.parse('{"exp":1,"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const p = createPrincipal(parsed, 'tok', 'iss', []);
+    expect(Object.getPrototypeOf(p.claims)).toBe(Object.prototype);
+    expect((p.claims as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(p.claims)).toEqual(['exp', '__proto__']);
+  });
+});
+
 describe('scopesOf', () => {
   it.each([
     [{ scope: 'a b  c ' }, ['a', 'b', 'c']],

@@ -510,6 +510,19 @@ describe('createVerifier: options validation', () => {
     ['jwksCooldown', { ...base, jwksCooldown: -1 }],
     ['jwksMaxAge', { ...base, jwksMaxAge: -1 }],
     ['claims', { ...base, claims: 'keycloak' }],
+    ['requiredClaims', { ...base, requiredClaims: 'sub' }],
+    ['requiredClaims', { ...base, requiredClaims: [''] }],
+    ['requiredClaims', { ...base, requiredClaims: ['sub', 42] }],
+    ['requiredClaims', { ...base, requiredClaims: { sub: true } }],
+    ['onRejection', { ...base, onRejection: 'console.log' }],
+    ['onRejection', { ...base, onRejection: null }],
+    ['fetch', { ...base, fetch: {} }],
+    ['fetch', { ...base, fetch: null }],
+    ['now', { ...base, now: 1_700_000_000_000 }],
+    ['now', { ...base, now: new Date() }],
+    ['algorithms', { ...base, algorithms: 'RS256' }],
+    ['strictAccessTokenType', { ...base, strictAccessTokenType: 'yes' }],
+    ['allowInsecureRequests', { ...base, allowInsecureRequests: 1 }],
   ])('rejects a bad %s with a ConfigurationError naming it (%j)', (option, options) => {
     let error: unknown;
     try {
@@ -520,6 +533,14 @@ describe('createVerifier: options validation', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as ConfigurationError).code).toBe('invalid_configuration');
     expect((error as Error).message).toContain(option);
+  });
+
+  it('requiredClaims ["sub"] requires sub, and only sub (not "s", "u", "b")', async () => {
+    const { verifier, mint } = await fixture({ cacheSize: 0, requiredClaims: ['sub'] });
+    await expect(verifier.verify(await mint({ s: 1, u: 1, b: 1 }))).resolves.toBeDefined();
+    await expect(verifier.verify(await mint({ sub: undefined }))).rejects.toMatchObject({
+      reason: 'claim_missing',
+    });
   });
 
   it('rejects missing options', () => {

@@ -156,6 +156,47 @@ describe('JWKS: nothing cached and the JWKS unusable', () => {
     expect(elapsed).toBeLessThan(1000);
   });
 
+  it.each<Failure>(['http500', 'network', 'hang'])(
+    'after a failed fetch (%s), fails at once with the 503 until the cooldown has passed',
+    async (failure) => {
+      const { verifier, mint, idp, network, clock, events } = await uncached({ timeout: 50 });
+      network.fail(idp.jwksUri, failure);
+      const token = await mint();
+      await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'jwks_unavailable' });
+      expect(idp.jwksCalls).toBe(1);
+
+      // A flood during the outage: no request reaches the JWKS, every one is the same 503.
+      const flood = await Promise.allSettled(Array.from({ length: 20 }, () => verifier.verify(token)));
+      for (const outcome of flood) {
+        expect(outcome.status).toBe('rejected');
+        expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+          code: 'temporarily_unavailable',
+          status: 503,
+          reason: 'jwks_unavailable',
+        });
+      }
+      clock.advance(COOLDOWN - 1);
+      await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'jwks_unavailable' });
+      expect(idp.jwksCalls).toBe(1);
+      expect(events).toHaveLength(22);
+
+      // After the cooldown, one new attempt; it works again once the JWKS does.
+      network.fail(idp.jwksUri, undefined);
+      clock.advance(2);
+      await expect(verifier.verify(token)).resolves.toBeDefined();
+      expect(idp.jwksCalls).toBe(2);
+    },
+  );
+
+  it('with jwksCooldown 0, every request tries the JWKS again', async () => {
+    const { verifier, mint, idp, network } = await uncached({ jwksCooldown: 0 });
+    network.fail(idp.jwksUri, 'http500');
+    const token = await mint();
+    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'jwks_unavailable' });
+    await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'jwks_unavailable' });
+    expect(idp.jwksCalls).toBe(2);
+  });
+
   it('recovers once the JWKS answers again', async () => {
     const { verifier, mint, idp, network, clock } = await uncached();
     network.fail(idp.jwksUri, 'network');

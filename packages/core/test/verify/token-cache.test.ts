@@ -37,6 +37,30 @@ describe('verified-token cache', () => {
     expect(verifications()).toBe(1);
   });
 
+  it('a cache hit hands out a principal that no earlier request could have changed', async () => {
+    const { verifier, mint } = await fixture({
+      claims: (c) => ((c.roles as string[] | undefined) ?? []).slice(),
+    });
+    const token = await mint({ scope: 'read', roles: ['viewer'], org: { id: 'acme', tags: ['a'] } });
+    const first = await verifier.verify(token);
+    // What a careless handler might try on the principal of one request.
+    expect(() => (first.scopes as Set<string>).add('admin')).toThrow(TypeError);
+    expect(() => Set.prototype.add.call(first.scopes, 'admin')).toThrow(TypeError);
+    expect(() => (first.permissions as Set<string>).add('AdministerClients')).toThrow(TypeError);
+    expect(() => (first.claims.org as { tags: string[] }).tags.push('b')).toThrow(TypeError);
+    expect(() => {
+      (first.claims as Record<string, unknown>).scope = 'read admin';
+    }).toThrow(TypeError);
+
+    const again = await verifier.verify(token);
+    expect(again).toBe(first); // still a lookup
+    expect([...again.scopes]).toEqual(['read']);
+    expect(again.scopes.has('admin')).toBe(false);
+    expect([...again.permissions]).toEqual(['viewer']);
+    expect(again.claims.org).toEqual({ id: 'acme', tags: ['a'] });
+    expect(again.claims.scope).toBe('read');
+  });
+
   it('without the cache (cacheSize 0), the same token is verified each time', async () => {
     const { verifier, mint, verifications } = await counted({ cacheSize: 0 });
     const token = await mint();
