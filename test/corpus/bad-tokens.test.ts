@@ -2,6 +2,10 @@
  * The bad-token corpus: every way a token or an Authorization header can be wrong, sent over real HTTP
  * to an Express app protected by @m2m-auth/express, with keys from a real oidc-provider. Each case
  * asserts the status, the RFC 6750 challenge, the JSON body and the rejection reason.
+ *
+ * The app reads its keys from a JWKS on 127.0.0.1 that serves the provider's own JWKS (fetched per
+ * request) plus one EC P-256 key, so that the ECDSA cases reach a real ECDSA signature check instead of
+ * being refused earlier for want of an EC key.
  */
 import { createHmac, createPrivateKey, createPublicKey, createSign } from 'node:crypto';
 import type { RejectionEvent } from '@m2m-auth/core';
@@ -26,6 +30,53 @@ let goodToken: string;
 let rejections: RejectionEvent[] = [];
 let attackerKey: CryptoKey;
 let attackerJwk: JWK;
+let jwks: Listening;
+let jwksHits = 0;
+/** The issuer's EC P-256 signing key (private JWK with `kid`), published next to the RSA keys. */
+let ecJwk: JWK & { kid: string };
+/** Another P-256 key, not published. */
+let otherEcJwk: JWK;
+
+/** The order n of P-256: r = n or s = n is out of range, as r = 0 or s = 0 is. */
+const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
+
+/** An ES256 token over the usual claims, signed with `key` (the issuer's EC key by default). */
+async function forgeEc(
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+  key: JWK = ecJwk,
+): Promise<string> {
+  return new SignJWT({
+    iss: op.issuer,
+    aud: AUDIENCE,
+    client_id: 'svc',
+    sub: 'svc',
+    scope: 'project-X read',
+    iat: now(),
+    exp: now() + 300,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ecJwk.kid, ...header })
+    .sign(await importJWK(key, 'ES256'));
+}
+
+/** The signing input of an ES256 token naming the issuer's EC key, with `signature` put after it. */
+function ecWithSignature(signature: Buffer, header: Record<string, unknown> = { kid: ecJwk.kid }): string {
+  return `${b64({ alg: 'ES256', typ: 'at+jwt', ...header })}.${goodToken.split('.')[1]}.${signature.toString('base64url')}`;
+}
+
+/** A raw (r || s) ES256 signature converted to DER, the encoding JWS does not use. */
+function toDer(raw: Buffer): Buffer {
+  const integer = (bytes: Buffer) => {
+    let i = 0;
+    while (i < bytes.length - 1 && bytes[i] === 0) i++;
+    let value = bytes.subarray(i);
+    if (value[0]! & 0x80) value = Buffer.concat([Buffer.from([0]), value]);
+    return Buffer.concat([Buffer.from([0x02, value.length]), value]);
+  };
+  const body = Buffer.concat([integer(raw.subarray(0, 32)), integer(raw.subarray(32))]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
 
 async function forge(
   claims: Record<string, unknown> = {},
@@ -303,13 +354,93 @@ const cases: Case[] = [
     error: 'invalid_token',
     reason: 'key_mismatch',
   },
+  // The issuer publishes an EC P-256 key: these reach the ECDSA signature check itself.
   {
-    name: 'ECDSA zero signature without a kid',
-    token: () =>
-      `${b64({ alg: 'ES256' })}.${goodToken.split('.')[1]}.${Buffer.alloc(64).toString('base64url')}`,
+    name: 'ECDSA zero signature (r = s = 0, psychic signature) naming the EC kid',
+    token: () => ecWithSignature(Buffer.alloc(64)),
     status: 401,
     error: 'invalid_token',
-    reason: 'unknown_kid',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ECDSA zero signature without a kid (the EC key is the only ES256 candidate)',
+    token: () => ecWithSignature(Buffer.alloc(64), {}),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ECDSA r = s = n (the curve order)',
+    token: () => ecWithSignature(Buffer.concat([P256_ORDER, P256_ORDER])),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ECDSA r = 0 with the s of a real signature',
+    token: async () => {
+      const real = Buffer.from((await forgeEc()).split('.')[2]!, 'base64url');
+      return ecWithSignature(Buffer.concat([Buffer.alloc(32), real.subarray(32)]));
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ECDSA signature of 63 bytes',
+    token: async () => {
+      const real = Buffer.from((await forgeEc()).split('.')[2]!, 'base64url');
+      return ecWithSignature(real.subarray(1));
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ECDSA signature DER-encoded instead of r || s',
+    token: async () => {
+      const [h, p, sig] = (await forgeEc()).split('.');
+      return `${h}.${p}.${toDer(Buffer.from(sig!, 'base64url')).toString('base64url')}`;
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ES256 signed by another P-256 key, naming the issuer EC kid',
+    token: () => forgeEc({}, {}, otherEcJwk),
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ES256 tampered payload (scope added)',
+    token: async () => {
+      const [h, p, sig] = (await forgeEc({ scope: 'read' })).split('.');
+      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+      return `${h}.${b64({ ...claims, scope: 'read project-X' })}.${sig}`;
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'signature_invalid',
+  },
+  {
+    name: 'ES256 signature relabelled ES384 (P-256 key)',
+    token: async () => {
+      const [, p, sig] = (await forgeEc()).split('.');
+      return `${b64({ alg: 'ES384', typ: 'at+jwt', kid: ecJwk.kid })}.${p}.${sig}`;
+    },
+    status: 401,
+    error: 'invalid_token',
+    reason: 'key_mismatch',
+  },
+  {
+    name: 'RS256 header naming the EC kid',
+    token: () =>
+      `${b64({ alg: 'RS256', typ: 'at+jwt', kid: ecJwk.kid })}.${goodToken.split('.')[1]}.${goodToken.split('.')[2]}`,
+    status: 401,
+    error: 'invalid_token',
+    reason: 'key_mismatch',
   },
   // ── keys ──────────────────────────────────────────────────────────────────
   {
@@ -518,6 +649,14 @@ const controls: { name: string; authorization: () => Promise<string> | string; p
     name: 'token signed by the previous, still published key',
     authorization: async () => `Bearer ${await forge({}, {}, op.previousKey)}`,
   },
+  {
+    name: 'ES256 token signed by the published EC key (control for the ECDSA cases)',
+    authorization: async () => `Bearer ${await forgeEc()}`,
+  },
+  {
+    name: 'ES256 token without a kid, signed by the published EC key',
+    authorization: async () => `Bearer ${await forgeEc({}, { kid: undefined })}`,
+  },
 ];
 
 beforeAll(async () => {
@@ -529,6 +668,20 @@ beforeAll(async () => {
   const pair = await generateKeyPair('RS256', { extractable: true });
   attackerKey = pair.privateKey;
   attackerJwk = { ...(await exportJWK(pair.privateKey)), kid: 'attacker', alg: 'RS256' };
+  const ec = await generateKeyPair('ES256', { extractable: true });
+  ecJwk = { ...(await exportJWK(ec.privateKey)), kid: 'ec-p256', alg: 'ES256', use: 'sig' };
+  otherEcJwk = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+  // The issuer's JWKS as published now (rotations included), plus the EC key.
+  jwks = await listen((_req, res) => {
+    jwksHits++;
+    void fetch(`${op.issuer}/jwks`)
+      .then((r) => r.json() as Promise<{ keys: JWK[] }>)
+      .then(({ keys }) => {
+        const { kty, crv, x, y, kid, alg, use } = ecJwk;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: [...keys, { kty, crv, x, y, kid, alg, use }] }));
+      });
+  });
   attacker = await listen((_req, res) => {
     attackerHits++;
     res.setHeader('content-type', 'application/json');
@@ -544,6 +697,7 @@ beforeAll(async () => {
   app.use(
     requireAuth({
       issuer: op.issuer,
+      jwksUri: `${jwks.url}/jwks`,
       audience: AUDIENCE,
       onRejection: (event) => rejections.push(event),
     }),
@@ -568,6 +722,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await attacker?.close();
+  await jwks?.close();
   await op?.close();
 });
 
@@ -594,7 +749,8 @@ describe('bad-token corpus over HTTP', () => {
     if (c.error === 'insufficient_scope')
       expect(res.headers['www-authenticate']).toContain('scope="project-X"');
     const body = JSON.parse(res.body);
-    expect(body.error).toBe(c.error ?? 'invalid_token');
+    // A request without a token gets no error code (RFC 6750 §3.1): `unauthorized` in the body.
+    expect(body.error).toBe(c.error ?? 'unauthorized');
     expect(typeof body.error_description).toBe('string');
     expect(res.body).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
     if (authorization !== undefined) {
@@ -614,6 +770,46 @@ describe('bad-token corpus over HTTP', () => {
 
   it('never fetched keys from a jku or x5u URL', () => {
     expect(attackerHits).toBe(0);
+    expect(jwksHits).toBeGreaterThan(0);
+  });
+
+  it('a long-running app refuses a key rotated out of the JWKS once it has refreshed the JWKS', async () => {
+    // One app instance throughout, with a clock that can be moved past the JWKS cooldown (30 s).
+    let skew = 0;
+    const seen: RejectionEvent[] = [];
+    const app = express();
+    app.get(
+      '/',
+      requireAuth({
+        issuer: op.issuer,
+        audience: AUDIENCE,
+        now: () => Date.now() + skew,
+        onRejection: (e) => seen.push(e),
+      }),
+      (_q, r) => r.end('ok'),
+    );
+    const running = await listen(app);
+    const call = async (token: string) =>
+      (await rawRequest(running.url, { headers: { authorization: `Bearer ${token}` } })).status;
+    try {
+      // The old key is published and gets cached with the JWKS.
+      expect(await call(await forge({ jti: 'before' }, {}, op.previousKey))).toBe(200);
+      op.unpublishKey(op.previousKey!.kid);
+      const jwksBefore = op.counts['/jwks'] ?? 0;
+
+      // Past the cooldown, a token with a kid the app does not know makes it refetch the JWKS ...
+      skew += 31_000;
+      expect(await call(await forge({ jti: 'unknown' }, {}, attackerJwk))).toBe(401);
+      expect(op.counts['/jwks']).toBe(jwksBefore + 1);
+      // ... after which a new token signed with the rotated-out key is refused by this same app.
+      expect(await call(await forge({ jti: 'after' }, {}, op.previousKey))).toBe(401);
+      expect(seen.map((e) => e.reason)).toEqual(['unknown_kid', 'unknown_kid']);
+      expect(op.counts['/jwks']).toBe(jwksBefore + 1);
+      // The current key keeps working.
+      expect(await call(goodToken)).toBe(200);
+    } finally {
+      await running.close();
+    }
   });
 
   it('rejects a token whose key was rotated out of the JWKS', async () => {
