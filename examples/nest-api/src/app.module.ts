@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { keycloak } from '@m2m-auth/core';
-import { M2mAuthModule, M2mHttpModule } from '@m2m-auth/nest';
+import { M2mAuthModule } from '@m2m-auth/nest';
+import { M2mHttpModule } from '@m2m-auth/nest/http';
 import type { NestApiConfig } from './config.js';
 import { INGESTION, IngestionClient } from './ingestion.client.js';
 import { TablesController } from './tables.controller.js';

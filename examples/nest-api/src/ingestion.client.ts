@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { HttpService } from '@nestjs/axios';
-import { InjectHttpClient } from '@m2m-auth/nest';
+import { InjectHttpClient } from '@m2m-auth/nest/http';
 import { firstValueFrom } from 'rxjs';
 
 export interface IngestionJob {

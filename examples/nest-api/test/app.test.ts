@@ -21,7 +21,7 @@ let settings: NestApiConfig;
 const tokens: Record<string, string> = {};
 
 /** What the Ingestion API saw, and how many `401`s it still has to give. */
-const ingestionState = { callers: [] as (string | undefined)[], unauthorized: 0 };
+const ingestionState = { requests: 0, callers: [] as (string | undefined)[], unauthorized: 0 };
 
 async function token(clientId: string, scope: string): Promise<string> {
   const res = await fetch(`${op.issuer}/token`, {
@@ -71,6 +71,7 @@ beforeAll(async () => {
   // The other API: Express with @m2m-auth/express, accepting only ingestion:read tokens.
   const other = express();
   other.use((_req, res, next) => {
+    ingestionState.requests++;
     if (ingestionState.unauthorized > 0) {
       ingestionState.unauthorized--;
       res
@@ -111,6 +112,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  ingestionState.requests = 0;
   ingestionState.callers = [];
   ingestionState.unauthorized = 0;
 });
@@ -164,6 +166,8 @@ describe('examples/nest-api', () => {
     const tokenRequests = op.counts['/token'] ?? 0;
     const res = await fetch(`${url}/v1/projects/45c0/ingestion`, bearer(tokens.mps));
     expect(res.status).toBe(200);
+    // Two requests reached the Ingestion API: the one refused with 401, and the retry with a new token.
+    expect(ingestionState.requests).toBe(2);
     expect(ingestionState.callers).toEqual(['tables-service']);
     expect((op.counts['/token'] ?? 0) - tokenRequests).toBe(1);
   });

@@ -127,6 +127,46 @@ function finalOrigin(response: AxiosResponse): string | undefined {
   }
 }
 
+interface Resolved {
+  readonly origins: ReadonlySet<string>;
+  readonly anyOrigin: boolean;
+  readonly insecure: boolean;
+}
+
+function resolveOptions(options: unknown): Resolved {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('options are required: pass origins (or anyOrigin: true)');
+  }
+  const o = options as AttachTokensOptions;
+  if (o.allowInsecureRequests !== undefined && typeof o.allowInsecureRequests !== 'boolean') {
+    throw new ConfigurationError('allowInsecureRequests must be a boolean');
+  }
+  if (o.anyOrigin !== undefined && typeof o.anyOrigin !== 'boolean') {
+    throw new ConfigurationError('anyOrigin must be a boolean');
+  }
+  const insecure = o.allowInsecureRequests === true;
+  const anyOrigin = o.anyOrigin === true;
+  if (anyOrigin && o.origins !== undefined) {
+    throw new ConfigurationError('pass either origins or anyOrigin, not both');
+  }
+  const origins = anyOrigin ? new Set<string>() : parseOrigins(o.origins, 'origins', insecure);
+  return { origins, anyOrigin, insecure };
+}
+
+/**
+ * Checks {@link AttachTokensOptions} exactly as {@link attachTokens} does, without an axios instance:
+ * for code that takes these options at configuration time and attaches later (`M2mHttpModule`).
+ *
+ * @throws ConfigurationError naming the option.
+ * @example
+ * ```ts
+ * checkAttachTokensOptions({ origins: ['https://acme.api.example'] }); // throws on a bad origin
+ * ```
+ */
+export function checkAttachTokensOptions(options: AttachTokensOptions): void {
+  resolveOptions(options);
+}
+
 /**
  * Adds interceptors to an axios instance: requests to the allowed origins get `Authorization: <type>
  * <token>` from `source`; a `401` (or `WWW-Authenticate: … error="invalid_token"`) for a request that
@@ -175,15 +215,7 @@ export function attachTokens(
   if (!isTokenSource(source)) {
     throw new ConfigurationError('source must be a TokenSource (getToken, invalidate)');
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError('options are required: pass origins (or anyOrigin: true)');
-  }
-  const insecure = options.allowInsecureRequests === true;
-  const anyOrigin = options.anyOrigin === true;
-  if (anyOrigin && options.origins !== undefined) {
-    throw new ConfigurationError('pass either origins or anyOrigin, not both');
-  }
-  const origins = anyOrigin ? new Set<string>() : parseOrigins(options.origins, 'origins', insecure);
+  const { origins, anyOrigin, insecure } = resolveOptions(options);
 
   const allowed = (url: URL): boolean => origins.has(url.origin) || (anyOrigin && isSecure(url, insecure));
 

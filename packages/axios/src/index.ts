@@ -1,2 +1,2 @@
-export { attachTokens } from './attach-tokens.js';
+export { attachTokens, checkAttachTokensOptions } from './attach-tokens.js';
 export type { AttachTokensOptions, DetachTokens } from './attach-tokens.js';

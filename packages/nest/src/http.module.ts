@@ -16,7 +16,7 @@ import {
   type ClientCredentialsOptions,
   type TokenSource,
 } from '@m2m-auth/core';
-import { attachTokens, type AttachTokensOptions } from '@m2m-auth/axios';
+import { attachTokens, checkAttachTokensOptions, type AttachTokensOptions } from '@m2m-auth/axios';
 
 /**
  * One outbound client: where its tokens come from, which origins get them, and the axios
@@ -31,7 +31,8 @@ import { attachTokens, type AttachTokensOptions } from '@m2m-auth/axios';
  * };
  * ```
  */
-export interface M2mHttpClientOptions extends Omit<AxiosRequestConfig, 'baseURL'>, AttachTokensOptions {
+export interface M2mHttpClientOptions
+  extends Omit<AxiosRequestConfig<unknown>, 'baseURL'>, AttachTokensOptions {
   /**
    * The token source: `ClientCredentials` options (the module creates the source, and closes it when
    * the app shuts down), or a `TokenSource` you created (shared with other code; the module never
@@ -184,7 +185,16 @@ function checkName(name: unknown, where: string): string {
   return name;
 }
 
-/** Validates a client's options; `ClientCredentials` options by building (and closing) a source. */
+/** Prefixes a `ConfigurationError` from a lower layer with where the options were given. */
+function rethrow(err: unknown, prefix: string): never {
+  if (err instanceof ConfigurationError) throw new ConfigurationError(`${prefix}${err.message}`);
+  throw err;
+}
+
+/**
+ * Validates a client's options, all of them and without any network: `ClientCredentials` options by
+ * building (and closing) a source, the origins as `attachTokens` will.
+ */
 function checkClient(options: unknown, where: string): asserts options is M2mHttpClientOptions {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError(`${where}: options must be an object`);
@@ -197,8 +207,7 @@ function checkClient(options: unknown, where: string): asserts options is M2mHtt
     try {
       new ClientCredentials(o.token).close();
     } catch (err) {
-      if (err instanceof ConfigurationError) throw new ConfigurationError(`${where}: token: ${err.message}`);
-      throw err;
+      rethrow(err, `${where}: token: `);
     }
   }
   if (o.baseURL !== undefined) {
@@ -209,24 +218,37 @@ function checkClient(options: unknown, where: string): asserts options is M2mHtt
   if (o.origins === undefined && o.anyOrigin !== true && o.baseURL === undefined) {
     throw new ConfigurationError(`${where}: pass origins (or anyOrigin: true), or a baseURL`);
   }
+  const { attach } = splitOptions(o as M2mHttpClientOptions);
+  try {
+    checkAttachTokensOptions(attach);
+  } catch (err) {
+    // Origins taken from baseURL: say so, since the user never wrote `origins`.
+    const fromBase = o.origins === undefined && o.anyOrigin !== true;
+    rethrow(
+      err,
+      fromBase ? `${where}: baseURL ${new URL(o.baseURL!).origin} cannot get the token: ` : `${where}: `,
+    );
+  }
 }
 
 function splitOptions(options: M2mHttpClientOptions): {
   attach: AttachTokensOptions;
-  axios: AxiosRequestConfig;
+  axios: AxiosRequestConfig<unknown>;
 } {
   const { token: _t, origins, anyOrigin, allowInsecureRequests, ...rest } = options;
   const { name: _n, isGlobal: _g, ...axiosConfig } = rest as M2mHttpModuleOptions;
   const attach: AttachTokensOptions = {};
-  if (anyOrigin === true) attach.anyOrigin = true;
-  else attach.origins = origins ?? [new URL(options.baseURL!).origin];
+  if (anyOrigin !== undefined && anyOrigin !== false) attach.anyOrigin = anyOrigin;
+  if (origins !== undefined || anyOrigin !== true) {
+    attach.origins = origins ?? [new URL(options.baseURL!).origin];
+  }
   if (allowInsecureRequests !== undefined) attach.allowInsecureRequests = allowInsecureRequests;
   return { attach, axios: axiosConfig };
 }
 
 async function loadPeers(): Promise<{
   HttpService: typeof HttpService;
-  create: (config: AxiosRequestConfig) => AxiosInstance;
+  create: (config: AxiosRequestConfig<unknown>) => AxiosInstance;
 }> {
   try {
     const [nestAxios, axios] = await Promise.all([import('@nestjs/axios'), import('axios')]);
@@ -318,7 +340,8 @@ function definition(
 @Module({})
 export class M2mHttpModule {
   /**
-   * A client with fixed options, validated now.
+   * A client with fixed options, all validated now (the token source's, the origins, `baseURL`), with
+   * a `ConfigurationError` naming the option; nothing is fetched until the first request.
    *
    * @example
    * ```ts
@@ -334,7 +357,8 @@ export class M2mHttpModule {
   }
 
   /**
-   * A client whose options come from a factory (validated when the app starts).
+   * A client whose options come from a factory; they are validated as by `register()` when the
+   * factory has run, as the app starts.
    *
    * @example
    * ```ts

@@ -13,14 +13,6 @@ export type {
 } from './auth.requirements.js';
 export type { AuthHttpRequest } from './auth.request.js';
 
-// Outbound
-export {
-  M2mHttpModule,
-  InjectHttpClient,
-  InjectTokenSource,
-  getHttpClientToken,
-  getTokenSourceToken,
-} from './http.module.js';
-export type { M2mHttpModuleOptions, M2mHttpModuleAsyncOptions, M2mHttpClientOptions } from './http.module.js';
+// Outbound: `M2mHttpModule` and co. are in `@m2m-auth/nest/http` (they need `axios` and `@nestjs/axios`).
 
 export { AuthError } from '@m2m-auth/core';

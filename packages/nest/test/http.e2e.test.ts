@@ -19,7 +19,8 @@ import {
   M2mHttpModule,
   getHttpClientToken,
   getTokenSourceToken,
-} from '@m2m-auth/nest';
+  type M2mHttpClientOptions,
+} from '@m2m-auth/nest/http';
 import type { AxiosError } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ import { startOidcProvider, type RunningProvider } from '../../../test/support/o
 const API_AUDIENCE = 'https://tables.example';
 
 interface ApiRequest {
+  host: string | undefined;
   path: string;
   authorization: string | undefined;
   clientId: string | undefined;
@@ -61,6 +63,7 @@ async function startProtectedApi(issuer: string): Promise<ProtectedApi> {
   const api: ProtectedApi = { url: '', requests: [], unauthorized: 0, close: async () => undefined };
   const server = createServer((req, res) => {
     const record: ApiRequest = {
+      host: req.headers.host,
       path: req.url ?? '/',
       authorization: req.headers.authorization,
       clientId: undefined,
@@ -70,6 +73,12 @@ async function startProtectedApi(issuer: string): Promise<ProtectedApi> {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
+    const to = new URL(req.url ?? '/', 'http://localhost').searchParams.get('to');
+    if (to) {
+      res.writeHead(302, { location: to });
+      res.end();
+      return;
+    }
     if (api.unauthorized > 0) {
       api.unauthorized--;
       answer(401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
@@ -293,6 +302,38 @@ describe('M2mHttpModule: a Nest service calling a protected API through HttpServ
     expect(app.get(getTokenSourceToken())).toBe(userSource);
   });
 
+  it('loses the token when the API redirects to another origin', async () => {
+    // `api.test` and `evil.api.test` both resolve to the API's server: a subdomain on the same port, a
+    // cross-origin hop on which follow-redirects alone keeps Authorization (recent axios strips it too;
+    // the hook of @m2m-auth/axios does on every axios version).
+    const port = new URL(api.url).port;
+    const lookup = ((_host: string, _options: object, cb: (e: null, a: string, f: 4) => void) =>
+      cb(null, '127.0.0.1', 4)) as unknown as M2mHttpClientOptions['lookup'];
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        M2mHttpModule.register({
+          name: 'moved',
+          token: new UserSource(),
+          baseURL: `http://api.test:${port}`,
+          allowInsecureRequests: true,
+          lookup,
+        }),
+      ],
+    }).compile();
+    const movedApp = await moduleRef.createNestApplication({ logger: false }).init();
+    try {
+      const http = movedApp.get<HttpService>(getHttpClientToken('moved'));
+      const to = encodeURIComponent(`http://evil.api.test:${port}/v1/landed`);
+      await firstValueFrom(http.get(`/v1/moved?to=${to}`, { validateStatus: () => true }));
+      expect(api.requests.map((r) => [r.host?.split(':')[0], r.authorization])).toEqual([
+        ['api.test', 'Bearer user-token'],
+        ['evil.api.test', undefined],
+      ]);
+    } finally {
+      await movedApp.close();
+    }
+  });
+
   it('closes the sources it created on app.close(), not the one passed in', async () => {
     const tables = app.get<TokenSource>(getTokenSourceToken('tables'));
     const reports = app.get<TokenSource>(getTokenSourceToken('reports'));
@@ -333,11 +374,47 @@ describe('M2mHttpModule options', () => {
     await expect(compile).rejects.toThrow(/M2mHttpModule.registerAsync \(x\): pass origins/);
   });
 
-  it('checks origins when the client is created', async () => {
+  it.each([
+    [
+      { token, baseURL: 'https://api.example', origins: ['http://api.example'] },
+      /M2mHttpModule.register: origins entry http:\/\/api.example uses plain http:/,
+    ],
+    [
+      { token, baseURL: 'https://api.example', origins: ['https://api.example/v1'] },
+      /M2mHttpModule.register: origins entries must be bare origins/,
+    ],
+    [
+      { token, origins: ['https://api.example'], anyOrigin: true },
+      /M2mHttpModule.register: pass either origins or anyOrigin, not both/,
+    ],
+    [
+      { token, baseURL: 'http://api.example/v1' },
+      /M2mHttpModule.register: baseURL http:\/\/api.example cannot get the token: .*uses plain http:/,
+    ],
+  ])('register rejects %j at once, before the app starts', (options, message) => {
+    const call = () => M2mHttpModule.register(options);
+    expect(call).toThrow(ConfigurationError);
+    expect(call).toThrow(message);
+  });
+
+  it('accepts plain http: on loopback, or elsewhere with allowInsecureRequests', () => {
+    expect(() => M2mHttpModule.register({ token, baseURL: 'http://127.0.0.1:8080' })).not.toThrow();
+    expect(() =>
+      M2mHttpModule.register({ token, baseURL: 'http://api.internal', allowInsecureRequests: true }),
+    ).not.toThrow();
+    expect(() => M2mHttpModule.register({ token, anyOrigin: true })).not.toThrow();
+  });
+
+  it('registerAsync checks the origins of what its factory returns', async () => {
     const compile = Test.createTestingModule({
-      imports: [M2mHttpModule.register({ token, origins: ['http://api.example'] })],
+      imports: [
+        M2mHttpModule.registerAsync({
+          name: 'y',
+          useFactory: () => ({ token, baseURL: 'https://api.example', origins: ['http://api.example'] }),
+        }),
+      ],
     }).compile();
-    await expect(compile).rejects.toThrow(/origins entry http:\/\/api.example uses plain http:/);
+    await expect(compile).rejects.toThrow(/M2mHttpModule.registerAsync \(y\): origins entry/);
   });
 });
 
