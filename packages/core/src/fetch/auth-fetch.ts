@@ -135,7 +135,7 @@ async function partsOf(input: string | URL | Request, init: Init | undefined): P
  * On a `401` (or `WWW-Authenticate: … error="invalid_token"`) it invalidates that token and retries once
  * with a fresh one, when the body can be replayed (none, string, buffer, `URLSearchParams`, `FormData`,
  * `Blob`, or the body of a `Request`, which is read into memory; not a `ReadableStream` passed as
- * `init.body`: then the `401` is returned). It does not retry when the answer came, through a redirect,
+ * `init.body`: then the token is still invalidated, and the `401` returned). It does not retry when the answer came, through a redirect,
  * from an origin that did not get the token, nor on a `401` whose challenge says
  * `error="insufficient_scope"` (a fresh token would be refused the same way), nor a second time.
  *
@@ -249,8 +249,10 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
     };
 
     const first = await chain(undefined);
-    if (!first.used || !canReplay || !rejectsToken(first.response)) return first.response;
+    if (!first.used || !rejectsToken(first.response)) return first.response;
+    // The token is refused either way: drop it, so that the next call starts with a fresh one.
     await source.invalidate(first.used.value);
+    if (!canReplay) return first.response;
     const fresh = await source.getToken();
     if (fresh.value === first.used.value) return first.response;
     await first.response.body?.cancel().catch(() => undefined);

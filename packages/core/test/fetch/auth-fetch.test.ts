@@ -140,7 +140,7 @@ describe('authFetch', () => {
     expect(sent).toHaveLength(2);
   });
 
-  it('does not retry a stream body: the 401 is returned', async () => {
+  it('does not retry a stream body: the 401 is returned, and the next call gets a fresh token', async () => {
     const { source, invalidated } = countingSource();
     const { fetch, sent } = recordingFetch(() => new Response(null, { status: 401 }));
     const stream = new ReadableStream({
@@ -155,7 +155,9 @@ describe('authFetch', () => {
     });
     expect(res.status).toBe(401);
     expect(sent).toHaveLength(1);
-    expect(invalidated).toEqual([]);
+    expect(invalidated).toEqual(['tok-1']);
+    await authFetch(source, { origins: [API], fetch })(`${API}/y`);
+    expect(sent.map((s) => s.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2', 'Bearer tok-3']);
   });
 
   it('returns the 401 when the source has no other token (StaticToken)', async () => {
