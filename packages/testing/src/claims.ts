@@ -66,6 +66,15 @@ export function accessTokenClaims(input: AccessTokenInput): JWTPayload {
       claims.permissions = [...client.permissions];
     }
   }
+  const resourceRoles = Object.entries(client.resourceRoles);
+  if (resourceRoles.length > 0) {
+    const resourceAccess = (claims.resource_access ?? {}) as Record<string, { roles: string[] }>;
+    for (const [clientId, roles] of resourceRoles) {
+      const held = resourceAccess[clientId]?.roles ?? [];
+      resourceAccess[clientId] = { roles: [...new Set([...held, ...roles])] };
+    }
+    claims.resource_access = resourceAccess;
+  }
   return { ...claims, ...client.claims };
 }
 
