@@ -148,6 +148,40 @@ describe('fault-injecting token endpoint', () => {
     expect(endpoint.count() - before).toBe(2);
   });
 
+  it('a hanging endpoint cannot stretch a refresh past retry.maxElapsed', async () => {
+    endpoint.use(() => undefined); // never answers
+    const before = endpoint.count();
+    const started = Date.now();
+    const error = (await source({
+      timeout: 1000,
+      retry: { retries: 5, minDelay: 10, maxDelay: 10, maxElapsed: 1200 },
+    })
+      .getToken()
+      .catch((e: unknown) => e)) as TokenRequestTimeoutError;
+    expect(error).toBeInstanceOf(TokenRequestTimeoutError);
+    // Two attempts; the second got only what was left of the budget (about 190 ms), not 1000 ms.
+    expect(endpoint.count() - before).toBe(2);
+    expect(error.timeout).toBeLessThan(1000);
+    // Before the fix this took over 2000 ms (two full timeouts).
+    expect(Date.now() - started).toBeLessThan(1200 + 600);
+  });
+
+  it('refresh options cannot cause a refresh storm (fraction 0.9, jitter 1, 2-second tokens)', async () => {
+    endpoint.use(issue(2));
+    const before = endpoint.count();
+    const s = source({ refresh: { fraction: 0.9, jitter: 1 } });
+    const deadline = Date.now() + 1500;
+    let calls = 0;
+    while (Date.now() < deadline) {
+      await s.getToken();
+      calls++;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(calls).toBeGreaterThan(20);
+    // The first token, and one refresh after about a second; before the fix, one request per call.
+    expect(endpoint.count() - before).toBeLessThanOrEqual(3);
+  });
+
   it('a body that stalls half-way times out too', async () => {
     endpoint.use((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
