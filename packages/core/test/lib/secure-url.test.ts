@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { isLoopbackHost, parseSecureUrl } from '../../src/lib/secure-url.js';
+import { isLoopbackHost, parseSecureUrl, redactUrl, refuseUserinfo } from '../../src/lib/secure-url.js';
 
 describe('isLoopbackHost', () => {
   it.each(['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]'])('%s is loopback', (host) => {
@@ -57,4 +57,33 @@ describe('parseSecureUrl', () => {
       expect(() => parseSecureUrl(url, 'issuer', true)).toThrow(/^issuer must use https:/);
     },
   );
+});
+
+describe('refuseUserinfo', () => {
+  it.each(['https://svc:hunter2@id.example/', 'https://svc@id.example/', 'https://:hunter2@id.example/'])(
+    'refuses %s without repeating it',
+    (url) => {
+      expect(() => refuseUserinfo(new URL(url), 'issuer')).toThrow(ConfigurationError);
+      expect(() => refuseUserinfo(new URL(url), 'issuer')).toThrow(/^issuer must not carry credentials$/);
+    },
+  );
+
+  it('passes a URL without credentials through', () => {
+    const url = new URL('https://id.example/realms/a?x=1');
+    expect(refuseUserinfo(url, 'issuer')).toBe(url);
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['https://id.example/token?api_key=s3cr3t#frag', 'https://id.example/token'],
+    ['https://u:p@id.example:8443/realms/a?x=1', 'https://id.example:8443/realms/a'],
+    ['http://127.0.0.1:9000/token', 'http://127.0.0.1:9000/token'],
+  ])('%s -> %s', (input, output) => {
+    expect(redactUrl(input)).toBe(output);
+  });
+
+  it('never echoes what is not a URL', () => {
+    expect(redactUrl('not a url with a secret')).toBe('[invalid URL]');
+  });
 });
