@@ -28,7 +28,9 @@ export const DEFAULT_LIFETIME = 300_000;
 export interface ClientCredentialsOptions {
   /**
    * The issuer, found by discovery (OpenID Connect Discovery, then RFC 8414). `https:`, or `http:` on a
-   * loopback host or with `allowInsecureRequests`. Pass this or `tokenEndpoint`.
+   * loopback host or with `allowInsecureRequests`; no credentials (`user:password@`) in the URL. A query
+   * is kept for requests but left out wherever the URL is named (errors, events, telemetry). Pass this or
+   * `tokenEndpoint`.
    */
   issuer?: string | URL;
   /** The token endpoint itself, when there is no discovery document. Same URL rules as `issuer`. */
