@@ -1,7 +1,10 @@
 /**
  * One inbound benchmark server, run in its own process so that the load generator does not share its
- * event loop. Usage (forked by inbound.ts): `inbound-server.ts <variant> <issuer> <audience> <jwksUri>`.
- * Listens on 127.0.0.1:0, reports its port over IPC, and exits when the parent disconnects.
+ * event loop. Usage (forked by inbound.ts):
+ * `inbound-server.ts <variant> <issuer> <audience> <jwksUri> [m2m-auth cacheSize]`.
+ * Listens on 127.0.0.1:0, reports its port over IPC, and exits when the parent disconnects. For m2m-auth
+ * it answers a `stats` message with the number of full verifications (signature checks) so far, counted
+ * through the claim mapper, which runs on every cache miss and never on a hit.
  */
 import type { AddressInfo } from 'node:net';
 import { requireAuth } from '@m2m-auth/express';
@@ -12,14 +15,31 @@ import jwksRsa from 'jwks-rsa';
 import passport from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 
-const [variant, issuer, audience, jwksUri] = process.argv.slice(2) as [string, string, string, string];
+const [variant, issuer, audience, jwksUri, cacheSizeArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string | undefined,
+];
+let verifications = 0;
 
 function middleware(): RequestHandler[] {
   switch (variant) {
     case 'bare':
       return [];
     case 'm2m-auth':
-      return [requireAuth({ issuer, audience })];
+      return [
+        requireAuth({
+          issuer,
+          audience,
+          ...(cacheSizeArg === undefined ? {} : { cacheSize: Number(cacheSizeArg) }),
+          claims: () => {
+            verifications++;
+            return [];
+          },
+        }),
+      ];
     case 'express-oauth2-jwt-bearer':
       return [auth0({ issuerBaseURL: issuer, audience, tokenSigningAlg: 'RS256' })];
     case 'express-jwt':
@@ -60,5 +80,8 @@ app.use(((err: { status?: number }, _req, res, _next) => {
 }) as express.ErrorRequestHandler);
 const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
+});
+process.on('message', (message: unknown) => {
+  if (message === 'stats') process.send?.({ verifications });
 });
 process.on('disconnect', () => process.exit(0));
