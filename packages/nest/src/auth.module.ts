@@ -99,18 +99,35 @@ export function validateAuthOptions(
   }
 }
 
-function verifierFactory(options: M2mAuthModuleOptions): Verifier {
-  validateAuthOptions(options, 'M2mAuthModule');
-  if (options.verifier !== undefined) return options.verifier;
+/** The verifier's own options: the module's options without the request options and extras. */
+function verifierOptions(options: M2mAuthModuleOptions & VerifierOptions): VerifierOptions {
   const {
     realm: _r,
     errorBody: _e,
     optional: _o,
     allowQueryToken: _q,
     allowBodyToken: _b,
+    verifier: _v,
     ...rest
   } = options;
-  return createVerifier(rest);
+  delete (rest as M2mAuthModuleExtras).global;
+  return rest;
+}
+
+/** Builds the verifier, with its option errors prefixed by `where`. */
+function buildVerifier(options: M2mAuthModuleOptions, where: string): Verifier {
+  validateAuthOptions(options, where);
+  if (options.verifier !== undefined) return options.verifier;
+  try {
+    return createVerifier(verifierOptions(options));
+  } catch (err) {
+    if (err instanceof ConfigurationError) throw new ConfigurationError(`${where}: ${err.message}`);
+    throw err;
+  }
+}
+
+function verifierFactory(options: M2mAuthModuleOptions): Verifier {
+  return buildVerifier(options, 'M2mAuthModule');
 }
 
 const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<M2mAuthModuleOptions>({
@@ -119,7 +136,9 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<M2mAuthModuleO
 })
   .setClassMethodName('forRoot')
   .setExtras<M2mAuthModuleExtras>({ global: false }, (definition, extras) => {
-    const guard: Provider[] = extras.global === true ? [{ provide: APP_GUARD, useClass: M2mAuthGuard }] : [];
+    // `useExisting`, so that tests can replace it with `overrideProvider(M2mAuthGuard)`.
+    const guard: Provider[] =
+      extras.global === true ? [M2mAuthGuard, { provide: APP_GUARD, useExisting: M2mAuthGuard }] : [];
     // Always a global module: guards on any controller resolve the one shared verifier.
     return { ...definition, global: true, providers: [...(definition.providers ?? []), ...guard] };
   })
@@ -132,7 +151,8 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<M2mAuthModuleO
  *
  * `forRoot(options)` takes {@link M2mAuthModuleOptions} plus `global` ({@link M2mAuthModuleExtras});
  * `forRootAsync({ imports, useFactory, inject, global })` builds them from other providers, such as
- * `ConfigService`. The verifier is created when the app starts (so every app gets its own caches).
+ * `ConfigService`. `forRoot` validates every option at once; `forRootAsync`'s when its factory has run.
+ * The verifier is created when the app starts (so every app gets its own caches).
  *
  * @example
  * ```ts
@@ -167,7 +187,8 @@ const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<M2mAuthModuleO
 })
 export class M2mAuthModule extends ConfigurableModuleClass {
   /**
-   * The module with fixed options, validated now (the verifier's own when the app starts).
+   * The module with fixed options, all validated now (the verifier's too: a `ConfigurationError`
+   * naming the option). Nothing is fetched here; the verifier the app uses is built when it starts.
    *
    * @example
    * ```ts
@@ -175,7 +196,8 @@ export class M2mAuthModule extends ConfigurableModuleClass {
    * ```
    */
   static override forRoot(options: M2mAuthModuleOptions & M2mAuthModuleExtras): DynamicModule {
-    validateAuthOptions(options, 'M2mAuthModule.forRoot');
+    // Built only to validate, without any network: each app builds its own (own caches) when it starts.
+    buildVerifier(options, 'M2mAuthModule.forRoot');
     return super.forRoot(options);
   }
 

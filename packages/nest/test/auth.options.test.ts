@@ -6,11 +6,12 @@ import {
   M2mAuthException,
   M2mAuthModule,
   Permissions,
+  Principal,
   RequireScope,
   Scopes,
   type RequirementValue,
 } from '@m2m-auth/nest';
-import type { ExecutionContext } from '@nestjs/common';
+import { Controller, Get, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -34,11 +35,49 @@ describe('M2mAuthModule options', () => {
     expect(() => M2mAuthModule.forRootAsync({})).toThrow(/pass useFactory/);
   });
 
-  it("reports the verifier's own option errors when the app starts, naming the option", async () => {
+  it.each([
+    [{ issuer: ISSUER, audience: '' }, /M2mAuthModule.forRoot: audience/],
+    [{ issuer: 'http://id.example', audience: 'api' }, /M2mAuthModule.forRoot: issuer/],
+    [{ issuer: ISSUER, audience: 'api', algorithms: ['HS256'] }, /M2mAuthModule.forRoot: algorithms: HS256/],
+    [{ issuer: ISSUER, audience: 'api', global: true, clockTolerance: -1 }, /clockTolerance/],
+  ])("forRoot reports the verifier's own option errors at once: %j", (options, message) => {
+    const call = () => M2mAuthModule.forRoot(options as unknown as VerifierOptions);
+    expect(call).toThrow(ConfigurationError);
+    expect(call).toThrow(message);
+  });
+
+  it('forRootAsync reports them when its factory has run, as the app starts', async () => {
     const compile = Test.createTestingModule({
-      imports: [M2mAuthModule.forRoot({ issuer: ISSUER, audience: '' })],
+      imports: [M2mAuthModule.forRootAsync({ useFactory: () => ({ issuer: ISSUER, audience: '' }) })],
     }).compile();
-    await expect(compile).rejects.toThrow(/audience/);
+    await expect(compile).rejects.toThrow(/M2mAuthModule: audience/);
+  });
+
+  it('the global guard is M2mAuthGuard itself, so overrideProvider(M2mAuthGuard) replaces it', async () => {
+    @Controller()
+    class MeController {
+      @Get('me')
+      me(@Principal('clientId') clientId: string | undefined) {
+        return { clientId: clientId ?? null };
+      }
+    }
+    const verifier = createVerifier({ issuer: ISSUER, audience: 'api' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [M2mAuthModule.forRoot({ verifier, global: true })],
+      controllers: [MeController],
+    })
+      .overrideProvider(M2mAuthGuard)
+      .useValue({ canActivate: () => true })
+      .compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const res = await fetch(`${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/me`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ clientId: null });
+    } finally {
+      await app.close();
+    }
   });
 
   it('uses a verifier passed in, shared under M2M_AUTH_VERIFIER', async () => {
