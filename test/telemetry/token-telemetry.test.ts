@@ -44,7 +44,7 @@ beforeAll(async () => {
   issuer = await startTestIssuer({
     clients: [
       { clientId: 'svc', clientSecret: SECRET, scopes: ['read'] },
-      { clientId: 'short', clientSecret: SECRET, scopes: ['read'], tokenLifetime: 2 },
+      { clientId: 'short', clientSecret: SECRET, scopes: ['read'], tokenLifetime: 4 },
     ],
   });
 });
@@ -183,13 +183,13 @@ describe('OpenTelemetry', () => {
   });
 
   it("marks a failed background refresh that keeps serving the cached token as 'stale'", async () => {
-    // A 2-second token with a 1-second refresh buffer: refresh-ahead from 1 s on.
+    // A 4-second token with a 2-second refresh buffer: refresh-ahead from 2 s on, 2 s before expiry.
     const short = source({ clientId: 'short', retry: false, refresh: { fraction: 0.5, jitter: 0 } });
     const first = await short.getToken();
     issuer.failNext(5, { endpoint: 'token', status: 500 });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     expect((await short.getToken()).value).toBe(first.value);
-    await expect.poll(() => refreshSpans().length).toBe(2);
+    await expect.poll(() => refreshSpans().length, { timeout: 5000 }).toBe(2);
     const background = refreshSpans()[1];
     expect(background?.attributes).toMatchObject({
       'm2m_auth.refresh.reason': 'ahead',
