@@ -5,14 +5,19 @@ const UNITS: readonly [string, number][] = [
   ['second', 1],
 ];
 
-/** A duration in words: `4 minutes`, `1 hour`, `0 seconds`; rounded, in the largest unit that fits. */
+/**
+ * A duration in words: `4 minutes`, `1 hour`, `0 seconds`; rounded, in the largest unit that fits. A
+ * count that rounds up to a whole larger unit is said in that unit (3590 s is `1 hour`, not `60 minutes`).
+ */
 export function duration(milliseconds: number): string {
   const seconds = Math.round(Math.abs(milliseconds) / 1000);
-  for (const [unit, size] of UNITS) {
-    if (seconds >= size) {
-      const count = Math.round(seconds / size);
-      return `${count} ${unit}${count === 1 ? '' : 's'}`;
-    }
+  for (let i = 0; i < UNITS.length; i++) {
+    const [unit, size] = UNITS[i]!;
+    if (seconds < size) continue;
+    const count = Math.round(seconds / size);
+    const larger = UNITS[i - 1];
+    if (larger !== undefined && count * size >= larger[1]) return `1 ${larger[0]}`;
+    return `${count} ${unit}${count === 1 ? '' : 's'}`;
   }
   return '0 seconds';
 }

@@ -14,6 +14,14 @@ describe('time in words', () => {
     expect(duration(-90_000)).toBe('2 minutes');
   });
 
+  it('says a count that rounds up to the next unit in that unit', () => {
+    expect(duration(3_590_000)).toBe('1 hour');
+    expect(duration(3_569_000)).toBe('59 minutes');
+    expect(duration(59_600)).toBe('1 minute');
+    expect(duration(86_000_000)).toBe('1 day');
+    expect(duration(-3_590_000)).toBe('1 hour');
+  });
+
   it('says expires in … or expired … ago', () => {
     const now = 1_800_000_000_000;
     expect(expiry(now + 240_000, now)).toBe('expires in 4 minutes');
