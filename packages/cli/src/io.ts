@@ -10,9 +10,11 @@ export interface Io {
   stderr(text: string): void;
   /**
    * Reads standard input to its end, or answers `undefined` when it is a terminal (nothing was piped),
-   * so that a command never waits for typing that nobody announced.
+   * so that a command never waits for typing that nobody announced. `note`, when given, is written to
+   * standard error if the input has given nothing after two seconds (a pipe that nobody closes), so that a
+   * waiting command says what it waits for.
    */
-  readStdin(): Promise<string | undefined>;
+  readStdin(note?: string): Promise<string | undefined>;
   /** The environment variables. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
@@ -38,6 +40,9 @@ export interface ProcessIo extends Io {
   /** Removes the SIGINT and SIGTERM handlers. Safe to call twice. */
   close(): void;
 }
+
+/** How long (in milliseconds) stdin may stay silent before `readStdin` writes its note. */
+const STDIN_NOTE_DELAY = 2000;
 
 /**
  * A writer for `stream` that survives its reader going away: after a write error (`EPIPE` when the
@@ -70,6 +75,7 @@ function writer(stream: NodeJS.WriteStream): (text: string) => void {
  */
 export function processIo(): ProcessIo {
   const stop = new AbortController();
+  const stderr = writer(process.stderr);
   let listening = false;
   const close = (): void => {
     process.off('SIGINT', onSignal);
@@ -81,12 +87,19 @@ export function processIo(): ProcessIo {
   };
   return {
     stdout: writer(process.stdout),
-    stderr: writer(process.stderr),
-    readStdin: async () => {
+    stderr,
+    readStdin: async (note) => {
       if (process.stdin.isTTY) return undefined;
+      const timer = note === undefined ? undefined : setTimeout(() => stderr(`${note}\n`), STDIN_NOTE_DELAY);
+      timer?.unref();
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) {
-        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      try {
+        for await (const chunk of process.stdin) {
+          clearTimeout(timer);
+          chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+        }
+      } finally {
+        clearTimeout(timer);
       }
       return Buffer.concat(chunks).toString('utf8');
     },

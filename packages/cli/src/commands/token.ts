@@ -65,7 +65,9 @@ async function readSecret(envName: string | undefined, context: Context): Promis
     }
     return value;
   }
-  const piped = await context.io.readStdin();
+  const piped = await context.io.readStdin(
+    'm2m-auth token: waiting for the client secret on stdin (end it with Ctrl+D, or close the pipe; or use --client-secret-env VAR)',
+  );
   if (piped === undefined) {
     throw new CliError(
       'no client secret: pipe it on stdin, or name an environment variable with --client-secret-env',

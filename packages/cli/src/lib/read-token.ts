@@ -8,7 +8,9 @@ import { CliError, UsageError } from './errors.js';
 export async function readToken(argument: string | undefined, io: Io): Promise<string> {
   let raw = argument;
   if (raw === undefined || raw === '-') {
-    const piped = await io.readStdin();
+    const piped = await io.readStdin(
+      'm2m-auth: waiting for the token on stdin (end it with Ctrl+D, or close the pipe; or give the token as an argument)',
+    );
     if (piped === undefined) {
       throw new UsageError("give the token as an argument, or pipe it on stdin (with '-' or no argument)");
     }
