@@ -11,8 +11,12 @@ import type { AuthHttpRequest } from './auth.request.js';
 
 /**
  * Opens a route (or every route of a controller) that the global guard (`forRoot({ global: true })`)
- * or `@UseGuards(M2mAuthGuard)` would protect. A route that also declares `@Scopes`/`@Permissions`, or
- * uses `RequireScope`/`ClientPermission`, stays protected.
+ * or `@UseGuards(M2mAuthGuard)` would protect. A requirement declared anywhere wins, so nothing is
+ * opened by accident: a route that declares `@Scopes`/`@Permissions` (on the handler or on its
+ * controller), or uses `RequireScope`/`ClientPermission`, stays protected. A handler's `@Public()`
+ * under a controller's `@Scopes`/`@Permissions` cannot open it and is reported: such requests fail
+ * with a `500` and a `ConfigurationError` naming the handler; put public routes in a controller
+ * without requirements.
  *
  * @example
  * ```ts

@@ -5,8 +5,13 @@ import type { AuthError } from '@m2m-auth/core';
  * The Nest `HttpException` an authentication or authorization failure becomes: the status (400, 401,
  * 403 or 503), the JSON body `{ error, error_description }` and, in `headers`, the RFC 6750
  * `WWW-Authenticate` challenge (not on 503) and `Cache-Control: no-store`, exactly as
- * `@m2m-auth/express` answers. The guard also sets those headers on the platform response, so Nest's
- * default exception filter sends them; an app's own filter can read `headers` and `authError`.
+ * `@m2m-auth/express` answers. The guard also sets those headers on the platform response before it
+ * throws, so that Nest's default exception filter (which sends no headers of its own) sends them; an
+ * app's own filter can read `headers` and `authError`.
+ *
+ * An app filter that answers something else (a `404` to hide a route, say) must remove them, or the
+ * challenge, `scope="…"` included, goes out with its answer: `for (const name of
+ * Object.keys(exception.headers)) response.removeHeader(name)` works on Express and Fastify alike.
  *
  * @example
  * ```ts

@@ -9,6 +9,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import {
   AuthError,
+  ConfigurationError,
   authenticate,
   checkPermissions,
   checkScopes,
@@ -38,7 +39,9 @@ import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpReques
  * Authenticates the request with the module's verifier (once per request, whichever guard comes
  * first), leaves the caller in `request.auth` (read it with `@Principal()`), and enforces the
  * `@Scopes(…)` and `@Permissions(…)` of the handler and its controller. `@Public()` opens a route that
- * declares no requirement. Registered for every route with `M2mAuthModule.forRoot({ global: true })`,
+ * declares no requirement, on the handler or its controller: a requirement declared anywhere wins (a
+ * handler's `@Public()` under a controller's `@Scopes` is refused with a `500` naming it, see
+ * {@link M2mAuthGuard.refusePublicOverride}). Registered for every route with `M2mAuthModule.forRoot({ global: true })`,
  * or per controller with `@UseGuards(M2mAuthGuard)`.
  *
  * Failures become an {@link M2mAuthException} (an `HttpException`) with the status, RFC 6750 challenge
@@ -80,7 +83,10 @@ export class M2mAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return this.canActivateOther(context);
     const requirements = this.getRequirements(context);
-    if (requirements.length === 0 && this.isPublic(context)) return true;
+    if (this.isPublic(context)) {
+      if (requirements.length === 0) return true;
+      this.refusePublicOverride(context);
+    }
     const request = this.getRequest(context);
     let principal: Principal | undefined;
     try {
@@ -143,6 +149,26 @@ export class M2mAuthGuard implements CanActivate {
         context.getHandler(),
         context.getClass(),
       ]) === true
+    );
+  }
+
+  /**
+   * A handler marked `@Public()` under a controller that declares `@Scopes`/`@Permissions`: a
+   * requirement declared anywhere keeps the route protected, so `@Public()` there cannot do what it
+   * says. Rather than a silent `401`, the request fails with a `ConfigurationError` (a `500`, logged by
+   * Nest) that names the handler. A `@Public()` controller whose handler declares a requirement is not
+   * a conflict: the handler is protected, as it asks.
+   */
+  protected refusePublicOverride(context: ExecutionContext): void {
+    const onHandler = this.reflector.get<boolean | undefined>(PUBLIC_KEY, context.getHandler()) === true;
+    if (!onHandler) return;
+    const declared = [SCOPES_KEY, PERMISSIONS_KEY].some(
+      (key) => this.reflector.get<Requirement | undefined>(key, context.getClass()) !== undefined,
+    );
+    if (!declared) return;
+    const where = `${context.getClass().name}.${context.getHandler().name}`;
+    throw new ConfigurationError(
+      `@Public() on ${where} cannot open it: its controller declares @Scopes/@Permissions, which keep every route of it protected; move the handler to a controller without them`,
     );
   }
 

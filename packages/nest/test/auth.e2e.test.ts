@@ -143,6 +143,35 @@ class RecordingFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * An app filter that hides a route: it answers 404 to every auth failure. The guard has already set the
+ * challenge headers on the response (so that Nest's own filter sends them), so it removes them first.
+ */
+@Catch(M2mAuthException)
+class HidingFilter implements ExceptionFilter {
+  catch(exception: M2mAuthException, host: ArgumentsHost) {
+    const response = host.switchToHttp().getResponse<{ removeHeader(name: string): unknown }>();
+    for (const name of Object.keys(exception.headers)) response.removeHeader(name); // Express and Fastify
+    const adapter = (response as { raw?: unknown }).raw === undefined ? 'express' : 'fastify';
+    const res = response as unknown as {
+      status?: (code: number) => { json(body: unknown): void };
+      code?: (code: number) => { send(body: unknown): void };
+    };
+    if (adapter === 'express') res.status!(404).json({ error: 'not_found' });
+    else res.code!(404).send({ error: 'not_found' });
+  }
+}
+
+@Controller('hidden')
+@UseFilters(HidingFilter)
+class HiddenController {
+  @Get('admin')
+  @UseGuards(ClientPermission('AdministerClients'))
+  admin() {
+    return { ok: true };
+  }
+}
+
 @Controller('filtered')
 @UseFilters(RecordingFilter)
 class FilteredController {
@@ -198,6 +227,22 @@ class PublicController {
   @Get('admin')
   @Permissions('AdministerClients')
   admin() {
+    return { ok: true };
+  }
+}
+
+/** Controller-level requirements, and a handler that asks to be public: a conflict, refused loudly. */
+@Controller('scoped')
+@Scopes('project-45c0')
+class ScopedController {
+  @Get('tables')
+  tables() {
+    return { ok: true };
+  }
+
+  @Get('health')
+  @Public()
+  health() {
     return { ok: true };
   }
 }
@@ -270,7 +315,7 @@ describe.each(platforms)('M2mAuthModule.forRoot with guard factories on %s', (pl
           claims: keycloak({ clientId: ROLES_CLIENT }),
         }),
       ],
-      controllers: [GuardedController, FilteredController],
+      controllers: [GuardedController, FilteredController, HiddenController],
     });
   });
 
@@ -288,7 +333,7 @@ describe.each(platforms)('M2mAuthModule.forRoot with guard factories on %s', (pl
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${AUDIENCE}"`);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ error: 'invalid_token', error_description: 'no bearer token' });
+    expect(await res.json()).toEqual({ error: 'unauthorized', error_description: 'no bearer token' });
   });
 
   it('answers 401 invalid_token for a bad token', async () => {
@@ -378,6 +423,17 @@ describe.each(platforms)('M2mAuthModule.forRoot with guard factories on %s', (pl
     expect((exception as M2mAuthException).authError.reason).toBe('permission_missing');
   });
 
+  it('lets an app filter answer something else without the challenge, by removing exception.headers', async () => {
+    for (const headers of [{}, bearer(tokens.mps)]) {
+      const res = await fetch(`${running.url}/hidden/admin`, { headers });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(res.headers.get('cache-control')).toBeNull();
+      expect(await res.json()).toEqual({ error: 'not_found' });
+    }
+    expect((await fetch(`${running.url}/hidden/admin`, { headers: bearer(tokens.ops) })).status).toBe(200);
+  });
+
   it('answers 500 (not a pass) when a template names a parameter the route lacks', async () => {
     const res = await fetch(`${running.url}/v1/typo/45c0`, { headers: bearer(tokens.mps) });
     expect(res.status).toBe(500);
@@ -408,7 +464,7 @@ describe.each(platforms)('M2mAuthModule.forRootAsync from ConfigService, global 
           global: true,
         }),
       ],
-      controllers: [GlobalController, PublicController],
+      controllers: [GlobalController, PublicController, ScopedController],
     });
   });
 
@@ -447,6 +503,16 @@ describe.each(platforms)('M2mAuthModule.forRootAsync from ConfigService, global 
   it('accepts one of the @Scopes in any mode', async () => {
     expect((await fetch(`${running.url}/v1/either`, { headers: bearer(tokens.ops) })).status).toBe(200);
     expect((await fetch(`${running.url}/v1/either`, { headers: bearer(tokens.mps) })).status).toBe(200);
+  });
+
+  it("never opens a handler's @Public() under a controller's @Scopes: a 500 that names it, not a pass", async () => {
+    expect((await fetch(`${running.url}/scoped/tables`)).status).toBe(401);
+    expect((await fetch(`${running.url}/scoped/tables`, { headers: bearer(tokens.mps) })).status).toBe(200);
+    for (const headers of [{}, bearer(tokens.mps), bearer(tokens.ops)]) {
+      const res = await fetch(`${running.url}/scoped/health`, { headers });
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toContain('ok');
+    }
   });
 
   it('opens a @Public() controller, but not its routes that declare a requirement', async () => {
