@@ -319,11 +319,14 @@ function definition(
  * `onModuleDestroy` (on `app.close()`, or on a shutdown signal with `enableShutdownHooks()`). A
  * `TokenSource` you pass in is used as is and never closed by the module.
  *
- * `@nestjs/axios` and `axios` are optional peer dependencies: needed only by this module, loaded
- * when a client is created.
+ * Imported from `@m2m-auth/nest/http`, an entry of its own: `@nestjs/axios` and `axios` are optional
+ * peer dependencies, needed only by this module (loaded when a client is created), so an app that
+ * imports `@m2m-auth/nest` alone needs neither, not even their types.
  *
  * @example
  * ```ts
+ * import { M2mHttpModule } from '@m2m-auth/nest/http';
+ *
  * @Module({
  *   imports: [
  *     M2mHttpModule.register({
