@@ -7,6 +7,7 @@ const OPTIONS = {
   port: { type: 'string' },
   realm: { type: 'string', multiple: true },
   client: { type: 'string', multiple: true },
+  'client-secret-env': { type: 'string' },
   audience: { type: 'string', multiple: true },
   'token-lifetime': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -32,20 +33,26 @@ Options:
                             SCOPES comma-separated, 'project-*' allows every 'project-…'
                             scope; repeatable
                             (default: one client 'dev-client' with a generated secret)
+  --client-secret-env VAR   the secret of every client given without one is read from
+                            environment variable VAR instead of generated (keeps it out of
+                            shell history and process lists; not printed)
   --audience AUDIENCE       aud of the tokens (default 'api'); repeatable
   --token-lifetime SECONDS  lifetime of access tokens (default 300)
   -h, --help                show this help
 
-Example:
+Examples:
   m2m-auth issuer --port 8080 --realm acme --client 'MPS-test::project-*'
+  m2m-auth issuer --realm acme --client 'MPS-test::project-*' --client-secret-env CLIENT_SECRET
 
 Exit codes: 0 stopped by SIGINT or SIGTERM, 1 could not start (port in use), 2 bad command line.
 `;
 
 interface ClientSpec {
   config: TestClientConfig;
-  /** Whether the secret was given on the command line (and so is not printed). */
+  /** Whether the secret was given (on the command line or in the environment), and so is not printed. */
   givenSecret: boolean;
+  /** The environment variable the secret came from. */
+  secretFrom?: string;
 }
 
 function integer(value: string, flag: string, min: number, max: number): number {
@@ -56,7 +63,12 @@ function integer(value: string, flag: string, min: number, max: number): number 
 }
 
 /** `[REALM/]ID[:SECRET[:SCOPES]]`; scopes may hold colons (`tables:read`), the id and secret may not. */
-function parseClient(spec: string, realms: readonly string[], lifetime: number | undefined): ClientSpec {
+function parseClient(
+  spec: string,
+  realms: readonly string[],
+  lifetime: number | undefined,
+  envSecret: { name: string; value: string } | undefined,
+): ClientSpec {
   let rest = spec;
   let realm: string | undefined;
   const slash = rest.indexOf('/');
@@ -72,10 +84,31 @@ function parseClient(spec: string, realms: readonly string[], lifetime: number |
     .filter((s) => s !== '');
   if (clientId === '') throw new UsageError('--client needs an id: --client ID[:SECRET[:SCOPES]]');
   const config: TestClientConfig = { clientId, scopes };
-  if (secret !== '') config.clientSecret = secret;
   if (realm !== undefined) config.realm = realm;
   if (lifetime !== undefined) config.tokenLifetime = lifetime;
-  return { config, givenSecret: secret !== '' };
+  if (secret !== '') {
+    config.clientSecret = secret;
+    return { config, givenSecret: true };
+  }
+  if (envSecret !== undefined) {
+    config.clientSecret = envSecret.value;
+    return { config, givenSecret: true, secretFrom: envSecret.name };
+  }
+  return { config, givenSecret: false };
+}
+
+/** The secret named by `--client-secret-env`, or `undefined` without the flag. */
+function secretFromEnv(
+  name: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { name: string; value: string } | undefined {
+  if (name === undefined) return undefined;
+  if (name === '') throw new UsageError('--client-secret-env needs the name of an environment variable');
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new CliError(`environment variable ${name} (from --client-secret-env) is not set or empty`);
+  }
+  return { name, value };
 }
 
 function describeStartFailure(error: unknown, port: number, scrub: (text: string) => string): CliError {
@@ -115,24 +148,33 @@ function describe(issuer: TestIssuer, clients: readonly ClientSpec[]): string {
   }
   lines.push(`Admin token (generated): ${issuer.adminToken}`, '');
   lines.push('Clients (generated secrets are shown because this is a development issuer):');
-  for (const { config, givenSecret } of clients) {
+  for (const { config, givenSecret, secretFrom } of clients) {
     const client: TestClient | undefined = (
       config.realm === undefined ? issuer.clients : issuer.realm(config.realm).clients
     ).get(config.clientId ?? '');
     if (client === undefined) continue;
-    const secret = givenSecret ? '(as given)' : `${client.clientSecret ?? '(none)'} (generated)`;
+    const secret =
+      secretFrom !== undefined
+        ? `(from $${secretFrom})`
+        : givenSecret
+          ? '(as given)'
+          : `${client.clientSecret ?? '(none)'} (generated)`;
     const scopes = client.scopes.length > 0 ? client.scopes.join(' ') : '(none)';
     const realm = client.realm === undefined || issuer.realms.length < 2 ? '' : `  realm: ${client.realm}`;
     lines.push(`  ${client.clientId}  secret: ${secret}  scopes: ${scopes}${realm}`);
   }
-  const first = clients[0]?.config;
-  if (first?.clientId !== undefined) {
-    const iss = first.realm === undefined ? issuer.issuer : issuer.realm(first.realm).issuer;
+  const first = clients[0];
+  if (first?.config.clientId !== undefined) {
+    const { config } = first;
+    const iss = config.realm === undefined ? issuer.issuer : issuer.realm(config.realm).issuer;
+    const variable = first.secretFrom ?? 'CLIENT_SECRET';
     lines.push(
       '',
       'Get a token:',
-      `  export CLIENT_SECRET=…   # the secret of ${first.clientId}`,
-      `  m2m-auth token --issuer ${iss} --client-id ${first.clientId} --client-secret-env CLIENT_SECRET`,
+      ...(first.secretFrom === undefined
+        ? [`  export CLIENT_SECRET=…   # the secret of ${config.clientId}`]
+        : []),
+      `  m2m-auth token --issuer ${iss} --client-id ${config.clientId} --client-secret-env ${variable}`,
     );
   }
   lines.push('', 'Press Ctrl+C to stop.');
@@ -157,7 +199,10 @@ export const issuerCommand: Command = {
         : integer(values['token-lifetime'], '--token-lifetime', 1, 86_400 * 365);
     const realms = values.realm ?? [];
     const audience = words(values.audience);
-    const clients = (values.client ?? ['dev-client']).map((spec) => parseClient(spec, realms, lifetime));
+    const envSecret = secretFromEnv(values['client-secret-env'], context.io.env);
+    const clients = (values.client ?? ['dev-client']).map((spec) =>
+      parseClient(spec, realms, lifetime, envSecret),
+    );
     for (const { config, givenSecret } of clients) {
       if (givenSecret && config.clientSecret !== undefined) context.redact(config.clientSecret);
     }

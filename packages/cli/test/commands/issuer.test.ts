@@ -130,4 +130,53 @@ describe('m2m-auth issuer, the built bin as a process', () => {
       expect(stderr).toContain('m2m-auth issuer: stopped');
     });
   }
+
+  it('takes the secrets of clients given without one from --client-secret-env, never printing them', async () => {
+    const fromEnv = 'env-secret-7d31aa90';
+    const child = spawnCli(
+      [
+        'issuer',
+        '--realm',
+        'acme',
+        '--client',
+        'MPS-test::project-*',
+        '--client',
+        `other:${GIVEN}:read`,
+        '--client-secret-env',
+        'DEV_SECRET',
+      ],
+      { DEV_SECRET: fromEnv },
+    );
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stdout, /Press Ctrl\+C to stop/);
+      expect(stdout).not.toContain(fromEnv);
+      expect(stdout).toMatch(/MPS-test +secret: \(from \$DEV_SECRET\) +scopes: project-\*/);
+      expect(stdout).toMatch(/other +secret: \(as given\)/);
+      expect(stdout).toContain('--client-id MPS-test --client-secret-env DEV_SECRET');
+      const url = /Issuer: +(\S+)/.exec(stdout)![1]!;
+      const args = ['token', '--issuer', url, '--client-secret-env', 'S'];
+      const mine = await spawned([...args, '--client-id', 'MPS-test', '--scope', 'project-1'], {
+        env: { S: fromEnv },
+      });
+      expect(mine.code).toBe(0);
+      expect(decodeJwt(mine.stdout.trim())).toMatchObject({ client_id: 'MPS-test', scope: 'project-1' });
+      const other = await spawned([...args, '--client-id', 'other'], { env: { S: GIVEN } });
+      expect(other.code).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses --client-secret-env naming an unset variable (exit 1), before listening', async () => {
+    const result = await spawned(['issuer', '--client-secret-env', 'UNSET_SECRET_VARIABLE']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'm2m-auth issuer: environment variable UNSET_SECRET_VARIABLE (from --client-secret-env) is not set or empty\n',
+    );
+  });
 });
