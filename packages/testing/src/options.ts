@@ -20,7 +20,10 @@ import { isRecord } from './lib/json.js';
 export interface TestIssuerOptions {
   /** The port to listen on. Default is 0 (a free port, read it from `issuer.port`). */
   port?: number;
-  /** The address to listen on. Default is `'127.0.0.1'`. */
+  /**
+   * The address to listen on. Default is `'127.0.0.1'`. With a wildcard (`'0.0.0.0'`, `'::'`) the URLs
+   * name the loopback address (`127.0.0.1`, `[::1]`): reachable from this machine.
+   */
   host?: string;
   /** The clients registered at start. Default is none; add more with `issuer.clients.add()`. */
   clients?: readonly TestClientConfig[];

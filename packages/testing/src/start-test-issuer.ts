@@ -12,6 +12,7 @@ import {
 import { createRouter } from './http/router.js';
 import { KeyRing, type RotatedKey } from './keys.js';
 import { randomToken } from './lib/random.js';
+import { urlHost } from './lib/url-host.js';
 import type { MintOptions } from './mint.js';
 import { resolveOptions, type TestIssuerOptions } from './options.js';
 import { RealmState, type IssuerRealm, type IssuerUrls, type RotateKeysOptions } from './realm.js';
@@ -30,7 +31,10 @@ import { RealmState, type IssuerRealm, type IssuerUrls, type RotateKeysOptions }
  * ```
  */
 export interface TestIssuer extends IssuerUrls {
-  /** `http://{host}:{port}`, without a trailing slash. */
+  /**
+   * `http://{host}:{port}`, without a trailing slash; for a wildcard `host` (`0.0.0.0`, `::`), the
+   * loopback address (`127.0.0.1`, `[::1]`).
+   */
   readonly origin: string;
   /** The port the issuer listens on. */
   readonly port: number;
@@ -127,8 +131,7 @@ export async function startTestIssuer(options?: TestIssuerOptions): Promise<Test
   });
   const server = createServer(router);
   const address = await listen(server, resolved.port, resolved.host);
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  origin = `http://${host}:${address.port}`;
+  origin = `http://${urlHost(address)}:${address.port}`;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
