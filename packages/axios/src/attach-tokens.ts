@@ -1,4 +1,4 @@
-import { ConfigurationError, type Token, type TokenSource } from '@m2m-auth/core';
+import { ConfigurationError, rejectsToken, type Token, type TokenSource } from '@m2m-auth/core';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { isSecure, parseOrigins } from './lib/origins.js';
 
@@ -88,10 +88,9 @@ function headerValue(headers: unknown, name: string): string | undefined {
 }
 
 /** `401`, or a challenge that says the token is invalid (RFC 6750 §3.1), as `authFetch` reads it. */
-function rejectsToken(response: AxiosResponse): boolean {
-  if (response.status === 401) return true;
-  const challenge = headerValue(response.headers, 'www-authenticate');
-  return challenge !== undefined && /error\s*=\s*"?invalid_token"?/i.test(challenge);
+/** Whether the answer says the token itself is no good (core's rule, shared with `authFetch`). */
+function tokenRejected(response: AxiosResponse): boolean {
+  return rejectsToken(response.status, headerValue(response.headers, 'www-authenticate'));
 }
 
 /** The origin of the next hop of a redirect, from follow-redirects' request options. */
@@ -298,12 +297,12 @@ export function attachTokens(
 
   const responseId = instance.interceptors.response.use(
     async (response) => {
-      if (!rejectsToken(response)) return response;
+      if (!tokenRejected(response)) return response;
       return (await retry(response)) ?? response;
     },
     async (error: unknown) => {
       const failed = error as { isAxiosError?: boolean; response?: AxiosResponse; config?: Marked };
-      if (failed?.isAxiosError !== true || !failed.response || !rejectsToken(failed.response)) throw error;
+      if (failed?.isAxiosError !== true || !failed.response || !tokenRejected(failed.response)) throw error;
       const retried = await retry(failed.response);
       if (retried === undefined) throw error;
       return retried;

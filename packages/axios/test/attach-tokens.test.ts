@@ -75,6 +75,11 @@ async function startApi(): Promise<Api> {
         res.end();
         return;
       }
+      if (url.pathname === '/scope') {
+        res.writeHead(401, { 'www-authenticate': 'Bearer error="insufficient_scope", scope="write"' });
+        res.end();
+        return;
+      }
       if (url.pathname === '/challenge') {
         res.writeHead(403, {
           'www-authenticate': 'Bearer error="invalid_token", error_description="revoked"',
@@ -245,6 +250,17 @@ describe.each(versions)('attachTokens on %s', (_name, create) => {
     const err = await client.get('/challenge').catch((e: unknown) => e);
     expect((err as AxiosError).response?.status).toBe(403);
     expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+  });
+
+  it('does not retry a 401 whose challenge says insufficient_scope: a fresh token would not help', async () => {
+    const source = new CountingSource();
+    const client = create({ baseURL: api.origin });
+    attachTokens(client, source, { origins: [api.origin] });
+
+    const err = await client.get('/scope').catch((e: unknown) => e);
+    expect((err as AxiosError).response?.status).toBe(401);
+    expect(api.seen.map((s) => s.authorization)).toEqual(['Bearer t1']);
+    expect(source.invalidated).toEqual([]);
   });
 
   it('invalidates exactly the value the request was sent with, not the newer cached token', async () => {

@@ -44,6 +44,7 @@ export { memoryStore } from './stores/memory-store.js';
 export type { MemoryStoreOptions } from './stores/memory-store.js';
 export type { TokenStore, StoredToken, ReleaseLock } from './stores/token-store.js';
 export { authFetch } from './fetch/auth-fetch.js';
+export { rejectsToken } from './fetch/token-rejection.js';
 export type { AuthFetchOptions } from './fetch/auth-fetch.js';
 export { TokenEvents } from './events/token-events.js';
 export type { TokenEvent, TokenEventType, TokenEventListener, RefreshReason } from './events/token-events.js';

@@ -2,6 +2,7 @@ import { ConfigurationError } from '../errors.js';
 import type { FetchLike } from '../lib/fetch-json.js';
 import { isLoopbackHost, parseSecureUrl } from '../lib/secure-url.js';
 import type { Token, TokenSource } from '../tokens/token-source.js';
+import { rejectsToken } from './token-rejection.js';
 
 /**
  * Options of {@link authFetch}.
@@ -56,24 +57,6 @@ function replayable(body: unknown): boolean {
 
 /** Headers that never follow a redirect to another origin (as the Fetch standard and undici do). */
 const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie', 'host'];
-
-/** The `error` parameter of a `WWW-Authenticate` challenge (RFC 6750 §3), lower-cased. */
-function challengeError(challenge: string | null): string | undefined {
-  if (challenge === null) return undefined;
-  const match = /(?:^|[\s,])error\s*=\s*(?:"([^"]*)"|([^\s,"]+))/i.exec(challenge);
-  return (match?.[1] ?? match?.[2])?.toLowerCase();
-}
-
-/**
- * Whether the answer says the token itself is no good: a `401`, or a challenge with
- * `error="invalid_token"` (RFC 6750 §3.1). A `401` whose challenge says `insufficient_scope` is not: a
- * fresh token for the same client and scope would be refused the same way.
- */
-function rejectsToken(response: Response): boolean {
-  const error = challengeError(response.headers.get('www-authenticate'));
-  if (error === 'invalid_token') return true;
-  return response.status === 401 && error !== 'insufficient_scope';
-}
 
 /** What a request is made of, from `(input, init)` as `fetch` takes them. */
 interface Parts {
@@ -249,7 +232,8 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
     };
 
     const first = await chain(undefined);
-    if (!first.used || !rejectsToken(first.response)) return first.response;
+    if (!first.used || !rejectsToken(first.response.status, first.response.headers.get('www-authenticate')))
+      return first.response;
     // The token is refused either way: drop it, so that the next call starts with a fresh one.
     await source.invalidate(first.used.value);
     if (!canReplay) return first.response;
