@@ -24,6 +24,10 @@ const AUDIENCE = 'https://tables.example';
 const DISTINCT_TOKENS = 2000;
 /** m2m-auth's cacheSize for the distinct-token load: below the pool, so every request is a miss. */
 const MISS_CACHE_SIZE = DISTINCT_TOKENS / 2;
+/** Distinct tokens outside the pool, for the check and the warm-up. */
+const PROBE_TOKENS = 200;
+/** Seconds of warm-up load on each server before it is measured. */
+const WARM_UP_SECONDS = 2;
 
 /** One server to measure, and which loads to run on it. */
 interface Variant {
@@ -174,14 +178,16 @@ export async function runInboundBench(options: InboundBenchOptions = {}): Promis
   const rows: InboundRow[] = [];
   try {
     const tokens = await mint(op, DISTINCT_TOKENS);
+    const probes = await mint(op, PROBE_TOKENS, 'probe');
     const same = [tokens[0]!];
     for (const variant of VARIANTS) {
       const server = await startServer(variant, op);
       try {
-        // The check uses a token outside the pool, so that it cannot warm the cache for the pool.
-        const [probe] = await mint(op, 1, 'probe');
-        await check(server.url, probe!, variant);
-        await load(server.url, [probe!], 1, connections); // warm-up: JIT, JWKS and discovery caches
+        // The check and the warm-up use tokens outside the pool, so that they cannot warm the cache for
+        // the pool. The warm-up cycles distinct tokens, so that the signature path is warm (JIT, JWKS and
+        // discovery caches) for every middleware, m2m-auth's included.
+        await check(server.url, probes[0]!, variant);
+        await load(server.url, probes, WARM_UP_SECONDS, connections);
         const row: InboundRow = {
           variant: variant.label,
           sameToken: undefined,
