@@ -108,6 +108,10 @@ export async function runOutboundBench(): Promise<void> {
         'added per call (µs)': Math.round(perCall(naive)),
       },
     ]);
+    console.log(
+      `naive / authFetch: ×${(naiveRequests / Math.max(1, cachedRequests)).toFixed(0)} token requests, ` +
+        `×${(perCall(naive) / Math.max(1, perCall(cached))).toFixed(1)} added latency per call`,
+    );
   } finally {
     await close(apiServer);
     await close(tokenServer);
