@@ -87,7 +87,6 @@ function headerValue(headers: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** `401`, or a challenge that says the token is invalid (RFC 6750 §3.1), as `authFetch` reads it. */
 /** Whether the answer says the token itself is no good (core's rule, shared with `authFetch`). */
 function tokenRejected(response: AxiosResponse): boolean {
   return rejectsToken(response.status, headerValue(response.headers, 'www-authenticate'));
@@ -278,10 +277,14 @@ export function attachTokens(
     return config;
   });
 
-  /** Retries once with a fresh token, or returns `undefined` when the request must not be retried. */
+  /**
+   * Invalidates the token the request carried and retries once with a fresh one, or returns `undefined`
+   * when the request must not be retried. As in `authFetch`, a body that cannot be sent again (a stream)
+   * still invalidates the token, so that the next request starts with a fresh one.
+   */
   const retry = async (response: AxiosResponse): Promise<AxiosResponse | undefined> => {
     const config = response.config as Marked | undefined;
-    if (config === undefined || config[RETRY_MARK] === true || !replayable(config.data)) return undefined;
+    if (config === undefined || config[RETRY_MARK] === true) return undefined;
     const sent = sentWith.get(config);
     if (sent === undefined) return undefined;
     // A 401 from another origin, reached by a redirect, says nothing about the token.
@@ -289,6 +292,7 @@ export function attachTokens(
     if (answered !== undefined && answered !== sent.origin) return undefined;
     const { token } = sent;
     await source.invalidate(token.value);
+    if (!replayable(config.data)) return undefined;
     const fresh = await source.getToken();
     if (fresh.value === token.value) return undefined;
     const again: Marked = { ...config, [RETRY_MARK]: true };
