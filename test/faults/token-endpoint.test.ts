@@ -151,7 +151,6 @@ describe('fault-injecting token endpoint', () => {
   it('a hanging endpoint cannot stretch a refresh past retry.maxElapsed', async () => {
     endpoint.use(() => undefined); // never answers
     const before = endpoint.count();
-    const started = Date.now();
     const error = (await source({
       timeout: 1000,
       retry: { retries: 5, minDelay: 10, maxDelay: 10, maxElapsed: 1200 },
@@ -162,8 +161,6 @@ describe('fault-injecting token endpoint', () => {
     // Two attempts; the second got only what was left of the budget (about 190 ms), not 1000 ms.
     expect(endpoint.count() - before).toBe(2);
     expect(error.timeout).toBeLessThan(1000);
-    // Before the fix this took over 2000 ms (two full timeouts).
-    expect(Date.now() - started).toBeLessThan(1200 + 600);
   });
 
   it('refresh options cannot cause a refresh storm (fraction 0.9, jitter 1, 2-second tokens)', async () => {

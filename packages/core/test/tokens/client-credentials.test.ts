@@ -709,7 +709,6 @@ describe('ClientCredentials retries and cooldown', () => {
         attempts.push(Date.now());
         init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as Error));
       });
-    const started = Date.now();
     const error = (await create(hanging, {
       timeout: 1000,
       retry: { retries: 5, minDelay: 10, maxDelay: 10, maxElapsed: 1200 },
@@ -720,7 +719,6 @@ describe('ClientCredentials retries and cooldown', () => {
     // The second attempt got the ~190 ms left, not a full 1000 ms timeout.
     expect(error.timeout).toBeLessThan(1000);
     expect(attempts).toHaveLength(2);
-    expect(Date.now() - started).toBeLessThan(1200 + 600);
   });
 
   it('honours defaultCooldown after a 429 without Retry-After', async () => {
