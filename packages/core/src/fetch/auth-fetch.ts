@@ -144,6 +144,11 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('options are required: pass origins (or anyOrigin: true)');
   }
+  for (const name of ['anyOrigin', 'allowInsecureRequests'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new ConfigurationError(`${name} must be a boolean`);
+    }
+  }
   const insecure = options.allowInsecureRequests === true;
   const anyOrigin = options.anyOrigin === true;
   if (anyOrigin && options.origins !== undefined) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { authFetch, ConfigurationError, StaticToken, type Token, type TokenSource } from '@m2m-auth/core';
+import {
+  authFetch,
+  ConfigurationError,
+  StaticToken,
+  type AuthFetchOptions,
+  type Token,
+  type TokenSource,
+} from '@m2m-auth/core';
 
 /** A token source that hands out tok-1, tok-2, … and records invalidations. */
 function countingSource() {
@@ -67,7 +74,11 @@ describe('authFetch options', () => {
     [{ origins: ['http://a.example'] }, /plain http/],
     [{ origins: [API], anyOrigin: true }, /either origins or anyOrigin/],
     [{ origins: [API], maxRedirects: -1 }, /maxRedirects/],
-  ])('refuses %j', (options, message) => {
+    // Checked as @m2m-auth/axios checks them: a string is not read as false.
+    [{ anyOrigin: 'true' }, /anyOrigin must be a boolean/],
+    [{ origins: [API], allowInsecureRequests: 'yes' }, /allowInsecureRequests must be a boolean/],
+  ])('refuses %j', (value, message) => {
+    const options = value as AuthFetchOptions;
     expect(() => authFetch(source, options)).toThrow(ConfigurationError);
     expect(() => authFetch(source, options)).toThrow(message);
   });
