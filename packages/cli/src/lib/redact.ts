@@ -9,13 +9,13 @@ export const WITHHELD = '(withheld: it held a secret)';
 
 const ALPHANUMERIC = /[A-Za-z0-9]/;
 
-/** Where `secret` occurs in `text` as a whole value: not glued to a letter or digit on either side. */
-function wholeOccurrences(text: string, secret: string): number[] {
-  const found: number[] = [];
+/** Every place `secret` occurs in `text`, and whether each is a whole value (not glued to a letter or digit). */
+function occurrences(text: string, secret: string): { at: number; whole: boolean }[] {
+  const found: { at: number; whole: boolean }[] = [];
   for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + secret.length)) {
     const before = at === 0 ? '' : text.charAt(at - 1);
     const after = text.charAt(at + secret.length);
-    if (!ALPHANUMERIC.test(before) && !ALPHANUMERIC.test(after)) found.push(at);
+    found.push({ at, whole: !ALPHANUMERIC.test(before) && !ALPHANUMERIC.test(after) });
   }
   return found;
 }
@@ -35,16 +35,19 @@ export class Redactor {
 
   /**
    * `text` with every whole-value occurrence of a registered secret (one not glued to a letter or digit)
-   * replaced by `[redacted]`. A secret shorter than {@link MIN_REDACTED_LENGTH} characters is not
-   * replaced, which would show where it stood: a text holding one as a whole value is withheld entirely.
+   * replaced by `[redacted]`. The whole text is withheld instead when redacting in place would show the
+   * secret or where it stood: a secret shorter than {@link MIN_REDACTED_LENGTH} characters as a whole
+   * value, or a longer one glued to other letters or digits (`xs3cr3t-value`). A short secret inside a
+   * word (`c` in `client`) is a coincidence, not the secret, and is left alone.
    */
   scrub(text: string): string {
     let out = text;
     for (const secret of this.#secrets) {
-      const found = wholeOccurrences(out, secret);
-      if (found.length === 0) continue;
-      if (secret.length < MIN_REDACTED_LENGTH) return WITHHELD;
-      for (const at of found.reverse()) {
+      const found = occurrences(out, secret);
+      const short = secret.length < MIN_REDACTED_LENGTH;
+      const whole = found.filter((o) => o.whole);
+      if (short ? whole.length > 0 : whole.length < found.length) return WITHHELD;
+      for (const { at } of whole.reverse()) {
         out = out.slice(0, at) + REDACTED + out.slice(at + secret.length);
       }
     }
