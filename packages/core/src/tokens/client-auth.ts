@@ -105,14 +105,14 @@ export class ClientAuthentication {
       if (typeof privateKey === 'string') {
         if (!privateKey.includes('-----BEGIN ')) {
           throw new ConfigurationError(
-            'privateKey must be a private JWK or a PKCS#8 PEM ("BEGIN PRIVATE KEY")',
+            'privateKey must be a private JWK or a PEM private key ("BEGIN PRIVATE KEY", "BEGIN RSA PRIVATE KEY" or "BEGIN EC PRIVATE KEY")',
           );
         }
         const pem = parsePrivateKeyPem(privateKey);
         kind = pem.key;
         normalized = pem.pkcs8;
       } else if (typeof privateKey !== 'object' || privateKey === null || typeof privateKey.d !== 'string') {
-        throw new ConfigurationError('privateKey must be a private JWK (with "d") or a PKCS#8 PEM string');
+        throw new ConfigurationError('privateKey must be a private JWK (with "d") or a PEM string');
       } else {
         kind = jwkKind(privateKey);
       }

@@ -44,9 +44,10 @@ export interface ClientCredentialsOptions {
    */
   clientSecret?: ClientSecret;
   /**
-   * The private key for `private_key_jwt` (RFC 7523): a private JWK, or a PKCS#8 PEM string (`BEGIN
-   * PRIVATE KEY`) holding an RSA, EC (P-256, P-384, P-521) or Ed25519 key. A PEM is checked when the
-   * source is constructed.
+   * The private key for `private_key_jwt` (RFC 7523): a private JWK, or a PEM string holding an RSA, EC
+   * (P-256, P-384, P-521) or Ed25519 key: PKCS#8 (`BEGIN PRIVATE KEY`), PKCS#1 (`BEGIN RSA PRIVATE KEY`)
+   * or SEC1 (`BEGIN EC PRIVATE KEY`); encrypted keys are refused. A PEM is checked when the source is
+   * constructed.
    */
   privateKey?: ClientPrivateKey;
   /**
