@@ -153,7 +153,7 @@ describe('JWKS: nothing cached and the JWKS unusable', () => {
     });
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(90);
-    expect(elapsed).toBeLessThan(1000);
+    expect(elapsed).toBeLessThan(3000); // the fetch hangs for ever: only the timeout ends it
   });
 
   it.each<Failure>(['http500', 'network', 'hang'])(
