@@ -17,7 +17,13 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ClientCredentials, ConfigurationError, type ClientCredentialsOptions } from '@m2m-auth/core';
+import {
+  ClientCredentials,
+  ConfigurationError,
+  type ClientCredentialsOptions,
+  type StoredToken,
+  type TokenStore,
+} from '@m2m-auth/core';
 import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
 
 class CollectingReader extends MetricReader {
@@ -196,6 +202,29 @@ describe('OpenTelemetry', () => {
       'm2m_auth.refresh.background': true,
       'm2m_auth.outcome': 'stale',
       'error.type': 'token_request_failed',
+    });
+  });
+
+  it('ends the span when the source is closed while another replica holds the lock', async () => {
+    // A shared store whose lock is always taken by "another replica" that never stores a token.
+    const entries = new Map<string, StoredToken>();
+    const store: TokenStore = {
+      get: async (key) => entries.get(key),
+      set: async (key, value) => void entries.set(key, value),
+      delete: async (key) => entries.delete(key),
+      lock: async () => undefined,
+    };
+    const waiting = source({ store });
+    const before = issuer.count('token');
+    const pending = waiting.getToken().catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // polling the store for the other's token
+    waiting.close();
+    expect(await pending).toMatchObject({ code: 'token_source_closed' });
+    expect(issuer.count('token')).toBe(before);
+    const [span] = refreshSpans();
+    expect(span?.attributes).toMatchObject({
+      'm2m_auth.outcome': 'error',
+      'error.type': 'token_source_closed',
     });
   });
 

@@ -286,7 +286,13 @@ export class TokenCache {
         release = () => undefined; // lock unavailable: go on alone
       }
       if (!release) {
-        const other = await this.#waitForOther(key, previous, lockTtl, background);
+        let other: StoredToken | undefined;
+        try {
+          other = await this.#waitForOther(key, previous, lockTtl, background);
+        } catch (thrown) {
+          span?.end('error', thrown); // closed while waiting for the other process
+          throw thrown;
+        }
         if (other) {
           span?.end('shared');
           return asToken(other);
