@@ -23,7 +23,7 @@ export interface Principal {
   readonly scopes: ReadonlySet<string>;
   /** Permissions or roles, as filled by the claim mapper (empty without one). Read-only like `scopes`. */
   readonly permissions: ReadonlySet<string>;
-  /** Every claim of the token: a deep copy, frozen at every level. */
+  /** Every claim of the token, frozen at every level. */
   readonly claims: Readonly<TokenClaims>;
   /** The raw access token, for forwarding (never log it). */
   readonly token: string;
@@ -47,20 +47,23 @@ export function scopesOf(claims: TokenClaims): Set<string> {
   return new Set([...splitScopes(claims.scope), ...splitScopes(claims.scp)]);
 }
 
-/** A deep copy of JSON-like claims, frozen at every level. */
-function frozenCopy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
-  for (const [key, item] of Object.entries(value)) {
-    Object.defineProperty(copy, key, { value: frozenCopy(item), enumerable: true });
-  }
-  return Object.freeze(copy) as T;
+/**
+ * Freezes JSON-like claims at every level, in place: no copy, since the verifier hands over a payload
+ * it has just parsed and owns. (`JSON.parse` makes a `__proto__` key an own data property, which stays
+ * plain data.)
+ */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
 }
 
 /**
- * Builds a {@link Principal} from verified claims. The result is immutable all the way down (frozen
- * object, claims frozen at every level, read-only scope and permission sets), so that the token cache
- * can hand the same principal to every request presenting the token.
+ * Builds a {@link Principal} from verified claims, and takes them over: `claims` is frozen at every level
+ * in place, so the caller must hand over an object of its own (the verifier passes the payload it has
+ * just parsed). The result is immutable all the way down (frozen object and claims, read-only scope and
+ * permission sets), so that the token cache can hand the same principal to every request presenting the
+ * token.
  */
 export function createPrincipal(
   claims: TokenClaims,
@@ -80,7 +83,7 @@ export function createPrincipal(
     audience: Object.freeze(typeof aud === 'string' ? [aud] : Array.isArray(aud) ? [...aud] : []),
     scopes: new FrozenSet(scopesOf(claims)),
     permissions: new FrozenSet(permissions),
-    claims: frozenCopy(claims),
+    claims: deepFreeze(claims),
     token,
     expiresAt: typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined,
   });
