@@ -257,6 +257,17 @@ export class RealmState {
     return typeof iat !== 'number' || iat < removedAt;
   }
 
+  /**
+   * A minted token that names a registered client is recorded as that client's, so that removing the
+   * client revokes it by `jti`, even when the client is registered again within the same second.
+   */
+  #recordMinted(payload: JWTPayload): void {
+    const named = typeof payload.client_id === 'string' ? payload.client_id : payload.azp;
+    if (typeof named !== 'string' || this.clients.get(named) === undefined) return;
+    if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return;
+    this.grants.recordAccess({ clientId: named, jti: payload.jti, exp: payload.exp, claims: payload });
+  }
+
   async mint(claims: JWTPayload = {}, options: Omit<MintOptions, 'realm'> = {}): Promise<string> {
     const { lifetime = 300, alg = this.keys.defaultAlgorithm } = options;
     if (typeof lifetime !== 'number' || !Number.isFinite(lifetime)) {
@@ -274,6 +285,7 @@ export class RealmState {
       jti: randomToken(16),
       ...claims,
     });
+    this.#recordMinted(payload);
     if (alg === 'none') {
       return signJwt(payload, defined({ alg: 'none', typ: 'JWT', ...options.header }), undefined);
     }

@@ -176,6 +176,17 @@ describe('client-management API', () => {
     expect((await introspect(await issuer.mint({ client_id: 'never-registered' }))).body.active).toBe(true);
   });
 
+  it('a minted token stays inactive when its client is removed and registered again in the same second', async () => {
+    issuer.clients.add({ clientId: 'reborn', clientSecret: 'r' });
+    const minted = await issuer.mint({ client_id: 'reborn' });
+    expect((await introspect(minted)).body.active).toBe(true);
+    expect(issuer.clients.remove('reborn')).toBe(true);
+    issuer.clients.add({ clientId: 'reborn', clientSecret: 'r' }); // same second: iat == removal time
+    expect((await introspect(minted)).body).toEqual({ active: false });
+    const after = await issuer.mint({ client_id: 'reborn' });
+    expect((await introspect(after)).body.active).toBe(true);
+  });
+
   it('answers 404 JSON, not 500, for an id with malformed percent-encoding', async () => {
     for (const method of ['GET', 'DELETE']) {
       const res = await call(method, '/%E0%A4%A');
