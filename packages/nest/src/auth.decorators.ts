@@ -1,5 +1,5 @@
 import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Principal as PrincipalType } from '@m2m-auth/core';
+import { ConfigurationError, type Principal as PrincipalType } from '@m2m-auth/core';
 import { PERMISSIONS_KEY, PUBLIC_KEY, SCOPES_KEY } from './auth.constants.js';
 import {
   parseRequirement,
@@ -14,9 +14,10 @@ import type { AuthHttpRequest } from './auth.request.js';
  * or `@UseGuards(M2mAuthGuard)` would protect. A requirement declared anywhere wins, so nothing is
  * opened by accident: a route that declares `@Scopes`/`@Permissions` (on the handler or on its
  * controller), or uses `RequireScope`/`ClientPermission`, stays protected. A handler's `@Public()`
- * under a controller's `@Scopes`/`@Permissions` cannot open it and is reported: such requests fail
- * with a `500` and a `ConfigurationError` naming the handler; put public routes in a controller
- * without requirements.
+ * under a controller's `@Scopes`/`@Permissions` cannot open it and is reported: the controller's
+ * decorator throws a `ConfigurationError` naming the handler when the class is defined (and should
+ * such a route be reached anyway, through a subclass, its requests fail with a `500`); put public
+ * routes in a controller without requirements.
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export function Scopes(
   options?: RequirementOptions,
 ): MethodDecorator & ClassDecorator;
 export function Scopes(...args: RequirementArgs): MethodDecorator & ClassDecorator {
-  return SetMetadata(SCOPES_KEY, parseRequirement('scope', '@Scopes', args));
+  return requirementDecorator(SCOPES_KEY, '@Scopes', parseRequirement('scope', '@Scopes', args));
 }
 
 /**
@@ -76,7 +77,44 @@ export function Permissions(
   options?: RequirementOptions,
 ): MethodDecorator & ClassDecorator;
 export function Permissions(...args: RequirementArgs): MethodDecorator & ClassDecorator {
-  return SetMetadata(PERMISSIONS_KEY, parseRequirement('permission', '@Permissions', args));
+  return requirementDecorator(
+    PERMISSIONS_KEY,
+    '@Permissions',
+    parseRequirement('permission', '@Permissions', args),
+  );
+}
+
+/**
+ * `SetMetadata(key, requirement)`, which on a controller also refuses, when the class is defined, a
+ * handler of it marked `@Public()`: the requirement keeps that handler protected, so the `@Public()`
+ * could only mislead. (Method decorators run before class decorators, so the handlers' marks are there.)
+ */
+function requirementDecorator(
+  key: string,
+  name: string,
+  requirement: ReturnType<typeof parseRequirement>,
+): MethodDecorator & ClassDecorator {
+  const set = SetMetadata(key, requirement);
+  return ((target: object, property?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (property === undefined && typeof target === 'function') {
+      refusePublicHandlers(target as abstract new (...args: never[]) => unknown, name);
+      return set(target);
+    }
+    return set(target, property as string | symbol, descriptor as PropertyDescriptor);
+  }) as MethodDecorator & ClassDecorator;
+}
+
+function refusePublicHandlers(controller: abstract new (...args: never[]) => unknown, name: string): void {
+  const prototype = controller.prototype as object;
+  for (const method of Object.getOwnPropertyNames(prototype)) {
+    const handler = Object.getOwnPropertyDescriptor(prototype, method)?.value as unknown;
+    if (method === 'constructor' || typeof handler !== 'function') continue;
+    if (Reflect.getMetadata(PUBLIC_KEY, handler) === true) {
+      throw new ConfigurationError(
+        `@Public() on ${controller.name}.${method} cannot open it: ${name} on its controller keeps every route of it protected; move the handler to a controller without requirements`,
+      );
+    }
+  }
 }
 
 /**

@@ -155,8 +155,9 @@ export class M2mAuthGuard implements CanActivate {
   /**
    * A handler marked `@Public()` under a controller that declares `@Scopes`/`@Permissions`: a
    * requirement declared anywhere keeps the route protected, so `@Public()` there cannot do what it
-   * says. Rather than a silent `401`, the request fails with a `ConfigurationError` (a `500`, logged by
-   * Nest) that names the handler. A `@Public()` controller whose handler declares a requirement is not
+   * says. `@Scopes`/`@Permissions` on the controller already refuse this when the class is defined; for
+   * what they cannot see (the requirement on a base class), the request fails with a
+   * `ConfigurationError` (a `500`, logged by Nest) that names the handler, rather than a silent `401`. A `@Public()` controller whose handler declares a requirement is not
    * a conflict: the handler is protected, as it asks.
    */
   protected refusePublicOverride(context: ExecutionContext): void {

@@ -7,6 +7,7 @@ import {
   M2mAuthModule,
   Permissions,
   Principal,
+  Public,
   RequireScope,
   Scopes,
   type RequirementValue,
@@ -121,6 +122,54 @@ describe('requirement arguments', () => {
   ])('%s is refused when declared', (_name, declare, message) => {
     expect(declare).toThrow(ConfigurationError);
     expect(declare).toThrow(message);
+  });
+
+  it.each([
+    ['@Scopes', () => Scopes('project-45c0')],
+    ['@Permissions', () => Permissions('AdministerClients')],
+  ])("%s on a controller refuses a handler's @Public() when the class is defined", (name, declare) => {
+    const define = () => {
+      @Controller('scoped')
+      @declare()
+      class ScopedController {
+        @Get('tables')
+        tables() {
+          return { ok: true };
+        }
+
+        @Get('health')
+        @Public()
+        health() {
+          return { ok: true };
+        }
+      }
+      return ScopedController;
+    };
+    expect(define).toThrow(ConfigurationError);
+    expect(define).toThrow(
+      `@Public() on ScopedController.health cannot open it: ${name} on its controller keeps every route of it protected`,
+    );
+  });
+
+  it('a @Public() controller whose handler declares a requirement is no conflict', () => {
+    const define = () => {
+      @Controller('open')
+      @Public()
+      class OpenController {
+        @Get('page')
+        page() {
+          return { ok: true };
+        }
+
+        @Get('admin')
+        @Permissions('AdministerClients')
+        admin() {
+          return { ok: true };
+        }
+      }
+      return OpenController;
+    };
+    expect(define).not.toThrow();
   });
 
   it('each factory call is its own guard class', () => {
