@@ -16,15 +16,17 @@ export interface RequireOptions extends AuthorizeOptions {
 }
 
 /**
- * The values of a requirement, or `undefined` when there are none. Fixed values must hold no
- * whitespace; computed ones may (a route parameter with a space simply matches no scope: a 403).
+ * The values of a requirement, or `undefined` when there are none. Fixed values must be non-empty and
+ * hold no whitespace. Computed ones must be non-empty strings (an empty one is a missing parameter: a
+ * programming error) but may hold whitespace, even be nothing else: that comes from the request (a
+ * route parameter `%20`) and simply matches no scope, a 403 rather than a 500 a caller could provoke.
  */
 function values(origin: string, kind: string, value: unknown, fixed: boolean): readonly string[] | undefined {
   const list: readonly unknown[] | undefined =
     typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
   if (!list || list.length === 0) return undefined;
   for (const item of list) {
-    if (typeof item !== 'string' || item.trim() === '') {
+    if (typeof item !== 'string' || item === '' || (fixed && item.trim() === '')) {
       throw new ConfigurationError(`${origin}: each ${kind} must be a non-empty string`);
     }
     if (fixed && /\s/.test(item)) {

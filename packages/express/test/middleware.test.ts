@@ -130,6 +130,12 @@ describe.each([
       ),
       (_q, r) => r.json({ passed: true }),
     );
+    app.get(
+      '/computed/param/:id',
+      auth,
+      requireScope((req) => String(req.params.id)),
+      (_q, r) => r.json({ passed: true }),
+    );
     app.get('/alone', requireScope('read', { auth: verifier }), (req, res) =>
       res.json({ clientId: req.auth?.clientId }),
     );
@@ -265,6 +271,17 @@ describe.each([
     expect((await get('/computed/query?role=AdministerClients', bearer(tokens.admin!))).status).toBe(200);
     expect((await get('/computed/query?role=AdministerClients', bearer(tokens.reader!))).status).toBe(403);
     expect((await get('/computed/any?scopes=x,read', bearer(tokens.reader!))).status).toBe(200);
+  });
+
+  it('answers 403, not 500, when a computed requirement is whitespace sent by the caller', async () => {
+    handled = [];
+    for (const id of ['%20', '%09', '%20%20']) {
+      const res = await get(`/computed/param/${id}`, bearer(tokens.reader!));
+      expect(res.status).toBe(403);
+      expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    }
+    expect(handled).toEqual([]);
+    expect((await get('/computed/param/read', bearer(tokens.reader!))).status).toBe(200);
   });
 
   it('authenticates first when an authorization middleware is used alone', async () => {

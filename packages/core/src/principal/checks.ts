@@ -17,8 +17,10 @@ function validate(kind: string, required: readonly string[], mode: unknown): voi
   if (!Array.isArray(required) || required.length === 0) {
     throw new ConfigurationError(`${kind} check: name at least one ${kind}`);
   }
+  // A value of whitespace only is no configuration error: it can come from the request (a route
+  // parameter `%20`) and simply matches nothing, a 403 rather than a 500 a caller could provoke.
   for (const value of required as unknown[]) {
-    if (typeof value !== 'string' || value.trim() === '') {
+    if (typeof value !== 'string' || value === '') {
       throw new ConfigurationError(`${kind} check: each ${kind} must be a non-empty string`);
     }
   }

@@ -59,8 +59,15 @@ describe('checkScopes', () => {
     expect(() => checkScopes(principal, [])).toThrow(ConfigurationError);
     expect(() => checkScopes(principal, [], 'any')).toThrow(ConfigurationError);
     expect(() => checkScopes(principal, [''])).toThrow(ConfigurationError);
-    expect(() => checkScopes(principal, [' '], 'any')).toThrow(ConfigurationError);
     expect(() => checkScopes(principal, undefined as never)).toThrow(ConfigurationError);
+  });
+
+  it('answers a whitespace-only value (it may come from the request) with a 403, never a pass', () => {
+    for (const mode of ['all', 'any'] as const) {
+      expect(() => checkScopes(principal, [' '], mode)).toThrow(AuthError);
+      expect(() => checkScopes(principal, [' '], mode)).toThrow(/missing scope/);
+      expect(() => checkPermissions(principal, ['\t'], mode)).toThrow(AuthError);
+    }
   });
 
   it('refuses an unknown mode instead of treating it as any', () => {
