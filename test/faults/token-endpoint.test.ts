@@ -140,7 +140,7 @@ describe('fault-injecting token endpoint', () => {
       .getToken()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenRequestTimeoutError);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // two 200 ms attempts, not a hang
     expect(endpoint.count() - before).toBe(2);
   });
 
