@@ -162,8 +162,22 @@ export class AuthError extends M2mAuthError {
    * and `Cache-Control: no-store`. Express' default error handler applies these.
    */
   get headers(): Record<string, string> {
-    const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-    if (this.status !== 503) headers['WWW-Authenticate'] = this.wwwAuthenticate(this.realm);
+    return this.responseHeaders(this.realm);
+  }
+
+  /**
+   * The headers of the answer with the challenge for `realm`: `WWW-Authenticate` (none on a `503`) and
+   * `Cache-Control: no-store`. What every adapter sends.
+   *
+   * @example
+   * ```ts
+   * for (const [name, value] of Object.entries(error.responseHeaders('tables-api'))) res.setHeader(name, value);
+   * ```
+   */
+  responseHeaders(realm?: string): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.status !== 503) headers['WWW-Authenticate'] = this.wwwAuthenticate(realm);
+    headers['Cache-Control'] = 'no-store';
     return headers;
   }
 

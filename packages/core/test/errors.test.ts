@@ -41,6 +41,21 @@ describe('AuthError', () => {
     );
   });
 
+  it('builds the headers for any realm without touching the error (what the adapters send)', () => {
+    const error = new AuthError('insufficient_scope', 'missing scope write', {
+      reason: 'scope_missing',
+      required: ['write'],
+    });
+    expect(error.responseHeaders('tables')).toEqual({
+      'WWW-Authenticate':
+        'Bearer realm="tables", error="insufficient_scope", error_description="missing scope write", scope="write"',
+      'Cache-Control': 'no-store',
+    });
+    expect(error.realm).toBeUndefined();
+    const down = new AuthError('temporarily_unavailable', 'down', { reason: 'jwks_unavailable' });
+    expect(down.responseHeaders('tables')).toEqual({ 'Cache-Control': 'no-store' });
+  });
+
   it('sends no challenge on a 503, as the built-in responders do', () => {
     const error = new AuthError('temporarily_unavailable', 'the token issuer is unavailable', {
       reason: 'discovery_failed',

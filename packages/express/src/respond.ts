@@ -25,9 +25,7 @@ export type Responder = (error: AuthError, req: Request, res: Response) => void;
 export function createResponder(options: ResponseOptions, defaultRealm: string | undefined): Responder {
   const realm = options.realm ?? defaultRealm;
   return (error, req, res) => {
-    res.status(error.status);
-    if (error.status !== 503) res.setHeader('WWW-Authenticate', error.wwwAuthenticate(realm));
-    res.setHeader('Cache-Control', 'no-store');
+    res.status(error.status).set(error.responseHeaders(realm));
     res.json(options.errorBody ? options.errorBody(error, req) : error.toJSON());
   };
 }

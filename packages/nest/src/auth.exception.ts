@@ -40,10 +40,7 @@ export class M2mAuthException extends HttpException {
     this.name = 'M2mAuthException';
     this.message = error.description;
     this.authError = error;
-    const headers: Record<string, string> = {};
-    if (error.status !== 503) headers['WWW-Authenticate'] = error.wwwAuthenticate(realm);
-    headers['Cache-Control'] = 'no-store';
-    this.headers = Object.freeze(headers);
+    this.headers = Object.freeze(error.responseHeaders(realm));
   }
 }
 
