@@ -6,11 +6,14 @@
  * Both servers are node:http on 127.0.0.1; the token endpoint answers at once, which is the naive
  * client's best case (real endpoints take milliseconds to hundreds of milliseconds).
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authFetch, ClientCredentials } from '@m2m-auth/core';
 
 const CALLS = 10_000;
+/** The client secret, made for this run (the token endpoint here is the bench's own). */
+const SECRET = randomBytes(18).toString('base64url');
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,7 +65,7 @@ export async function runOutboundBench(): Promise<void> {
     const baseline = await time('baseline', () => fetch(url, { headers: { authorization: 'Bearer tok-0' } }));
 
     tokenRequests = 0;
-    const source = new ClientCredentials({ tokenEndpoint, clientId: 'bench', clientSecret: 'bench-secret' });
+    const source = new ClientCredentials({ tokenEndpoint, clientId: 'bench', clientSecret: SECRET });
     const client = authFetch(source, { origins: [api] });
     const cached = await time('authFetch', () => client(url));
     const cachedRequests = tokenRequests;
@@ -75,7 +78,7 @@ export async function runOutboundBench(): Promise<void> {
         body: new URLSearchParams({
           grant_type: 'client_credentials',
           client_id: 'bench',
-          client_secret: 'bench-secret',
+          client_secret: SECRET,
         }),
       });
       const { access_token } = (await tokenResponse.json()) as { access_token: string };

@@ -8,6 +8,7 @@
  * transparently, and shows what an expired token gets; an operator client with the
  * `AdministerClients` role is let into the admin API.
  */
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { ClientCredentials, authFetch } from '@m2m-auth/core';
@@ -32,11 +33,9 @@ export interface DemoOptions {
 }
 
 const AUDIENCE = 'https://tables.example';
-const SECRETS = {
-  'MPS-test': 'demo-secret-not-for-production',
-  ops: 'ops-secret-not-for-production',
-  'tables-service': 'service-secret-not-for-production',
-};
+/** A fresh client secret for each run: nothing to leak from the source, nothing to reuse elsewhere. */
+const generated = (): string => `${randomBytes(18).toString('base64url')}-not-for-production`;
+const SECRETS = { 'MPS-test': generated(), ops: generated(), 'tables-service': generated() };
 
 export async function runDemo(options: DemoOptions = {}): Promise<Step[]> {
   const lifetime = options.tokenLifetime ?? 3;
