@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authFetch, type Token, type TokenSource } from '@m2m-auth/core';
+import { authFetch } from '@m2m-auth/core';
+import { countingSource } from '../support/counting-source.js';
 
 interface Seen {
   path: string;
@@ -54,26 +55,6 @@ function close(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
-}
-
-/** Hands out tok-1, tok-2, … and records invalidations. */
-function countingSource() {
-  let n = 1;
-  const invalidated: string[] = [];
-  const source: TokenSource = {
-    getToken: async (): Promise<Token> => ({
-      value: `tok-${n}`,
-      type: 'Bearer',
-      expiresAt: Date.now() + 60_000,
-      scope: undefined,
-    }),
-    invalidate: async (value) => {
-      invalidated.push(value);
-      if (value === `tok-${n}`) n++;
-    },
-    close: () => undefined,
-  };
-  return { source, invalidated };
 }
 
 function redirect(res: ServerResponse, status: number, location: string): void {

@@ -1,32 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  authFetch,
-  ConfigurationError,
-  StaticToken,
-  type AuthFetchOptions,
-  type Token,
-  type TokenSource,
-} from '@m2m-auth/core';
-
-/** A token source that hands out tok-1, tok-2, … and records invalidations. */
-function countingSource() {
-  let n = 1;
-  const invalidated: string[] = [];
-  const source: TokenSource = {
-    getToken: async (): Promise<Token> => ({
-      value: `tok-${n}`,
-      type: 'Bearer',
-      expiresAt: Date.now() + 60_000,
-      scope: undefined,
-    }),
-    invalidate: async (value) => {
-      invalidated.push(value);
-      if (value === `tok-${n}`) n++;
-    },
-    close: () => undefined,
-  };
-  return { source, invalidated };
-}
+import { authFetch, ConfigurationError, StaticToken, type AuthFetchOptions } from '@m2m-auth/core';
+import { countingSource } from '../support/counting-source.js';
 
 interface Sent {
   url: string;
