@@ -22,8 +22,8 @@ export interface ResponseOptions {
 /** Answers an {@link AuthError}: status, RFC 6750 challenge, JSON body; never a stack trace. */
 export type Responder = (error: AuthError, req: Request, res: Response) => void;
 
-export function createResponder(options: ResponseOptions, defaultRealm: string | undefined): Responder {
-  const realm = options.realm ?? defaultRealm;
+/** The responder for `options`, with `realm` already resolved (`options.realm` or the default). */
+export function createResponder(options: ResponseOptions, realm: string | undefined): Responder {
   return (error, req, res) => {
     res.status(error.status).set(error.responseHeaders(realm));
     res.json(options.errorBody ? options.errorBody(error, req) : error.toJSON());
