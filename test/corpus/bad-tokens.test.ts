@@ -40,13 +40,9 @@ let otherEcJwk: JWK;
 /** The order n of P-256: r = n or s = n is out of range, as r = 0 or s = 0 is. */
 const P256_ORDER = Buffer.from('ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551', 'hex');
 
-/** An ES256 token over the usual claims, signed with `key` (the issuer's EC key by default). */
-async function forgeEc(
-  claims: Record<string, unknown> = {},
-  header: Record<string, unknown> = {},
-  key: JWK = ecJwk,
-): Promise<string> {
-  return new SignJWT({
+/** The claims of a good token from the issuer, with `claims` on top. */
+function usualClaims(claims: Record<string, unknown>): Record<string, unknown> {
+  return {
     iss: op.issuer,
     aud: AUDIENCE,
     client_id: 'svc',
@@ -55,7 +51,16 @@ async function forgeEc(
     iat: now(),
     exp: now() + 300,
     ...claims,
-  })
+  };
+}
+
+/** An ES256 token over the usual claims, signed with `key` (the issuer's EC key by default). */
+async function forgeEc(
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+  key: JWK = ecJwk,
+): Promise<string> {
+  return new SignJWT(usualClaims(claims))
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: ecJwk.kid, ...header })
     .sign(await importJWK(key, 'ES256'));
 }
@@ -84,18 +89,16 @@ async function forge(
   key: JWK = op.signingKey,
 ): Promise<string> {
   const signingKey = await importJWK(key, 'RS256');
-  return new SignJWT({
-    iss: op.issuer,
-    aud: AUDIENCE,
-    client_id: 'svc',
-    sub: 'svc',
-    scope: 'project-X read',
-    iat: now(),
-    exp: now() + 300,
-    ...claims,
-  })
+  return new SignJWT(usualClaims(claims))
     .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...header })
     .sign(signingKey);
+}
+
+/** `token` with `scope: 'read project-X'` written into its payload, its header and signature kept. */
+function withScopeAdded(token: string): string {
+  const [h, p, s] = token.split('.');
+  const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+  return `${h}.${b64({ ...claims, scope: 'read project-X' })}.${s}`;
 }
 
 /** Signs with the issuer key by hand, for headers jose refuses to produce. */
@@ -415,11 +418,7 @@ const cases: Case[] = [
   },
   {
     name: 'ES256 tampered payload (scope added)',
-    token: async () => {
-      const [h, p, sig] = (await forgeEc({ scope: 'read' })).split('.');
-      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
-      return `${h}.${b64({ ...claims, scope: 'read project-X' })}.${sig}`;
-    },
+    token: async () => withScopeAdded(await forgeEc({ scope: 'read' })),
     status: 401,
     error: 'invalid_token',
     reason: 'signature_invalid',
@@ -492,11 +491,7 @@ const cases: Case[] = [
   // ── integrity ─────────────────────────────────────────────────────────────
   {
     name: 'tampered payload (scope added)',
-    token: async () => {
-      const [h, p, s] = (await forge({ scope: 'read' })).split('.');
-      const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
-      return `${h}.${b64({ ...claims, scope: 'read project-X' })}.${s}`;
-    },
+    token: async () => withScopeAdded(await forge({ scope: 'read' })),
     status: 401,
     error: 'invalid_token',
     reason: 'signature_invalid',

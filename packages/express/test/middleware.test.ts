@@ -344,22 +344,32 @@ describe.each([
   });
 });
 
+/** The URL of a server on 127.0.0.1 that has stopped: nothing answers there. */
+async function unreachableIssuer(): Promise<string> {
+  const closed = await listen((_q, r) => r.end());
+  await closed.close();
+  return closed.url;
+}
+
+/** A token for `issuer`, signed with the provider's key (which that issuer never publishes). */
+async function signedFor(issuer: string): Promise<string> {
+  return new SignJWT({ aud: AUDIENCE, scope: 'read' })
+    .setProtectedHeader({ alg: 'RS256', kid: op.signingKey.kid })
+    .setIssuer(issuer)
+    .setExpirationTime('5m')
+    .sign(await importJWK(op.signingKey, 'RS256'));
+}
+
 describe('an unreachable issuer', () => {
   it('answers 503 and never lets the request through', async () => {
-    const closed = await listen((_q, r) => r.end());
-    const issuer = closed.url;
-    await closed.close();
+    const issuer = await unreachableIssuer();
     const app = express5();
     app.get('/', requireAuth({ issuer, audience: AUDIENCE, timeout: 500 }), (_q, r) =>
       r.json({ passed: true }),
     );
     const api = await listen(app);
     try {
-      const forged = await new SignJWT({ aud: AUDIENCE, scope: 'read' })
-        .setProtectedHeader({ alg: 'RS256', kid: op.signingKey.kid })
-        .setIssuer(issuer)
-        .setExpirationTime('5m')
-        .sign(await importJWK(op.signingKey, 'RS256'));
+      const forged = await signedFor(issuer);
       const res = await fetch(api.url, { headers: bearer(forged) });
       expect(res.status).toBe(503);
       expect(res.headers.get('www-authenticate')).toBeNull();
@@ -375,9 +385,7 @@ describe('an unreachable issuer', () => {
 
 describe('an unreachable issuer, with passErrors', () => {
   it("hands the app's error handler a 503 without a challenge", async () => {
-    const closed = await listen((_q, r) => r.end());
-    const issuer = closed.url;
-    await closed.close();
+    const issuer = await unreachableIssuer();
     const app = express5();
     app.get('/', requireAuth({ issuer, audience: AUDIENCE, timeout: 500, passErrors: true }), (_q, r) =>
       r.json({ passed: true }),
@@ -387,11 +395,7 @@ describe('an unreachable issuer, with passErrors', () => {
     }) as ErrorRequestHandler);
     const api = await listen(app);
     try {
-      const forged = await new SignJWT({ aud: AUDIENCE, scope: 'read' })
-        .setProtectedHeader({ alg: 'RS256', kid: op.signingKey.kid })
-        .setIssuer(issuer)
-        .setExpirationTime('5m')
-        .sign(await importJWK(op.signingKey, 'RS256'));
+      const forged = await signedFor(issuer);
       const res = await fetch(api.url, { headers: bearer(forged) });
       expect(res.status).toBe(503);
       expect(res.headers.get('www-authenticate')).toBeNull();
