@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { FetchLike } from '../lib/fetch-json.js';
-import { isLoopbackHost, parseSecureUrl } from '../lib/secure-url.js';
+import { isSecureUrl, parseSecureUrl } from '../lib/secure-url.js';
 import type { Token, TokenSource } from '../tokens/token-source.js';
 import { rejectsToken } from './token-rejection.js';
 
@@ -174,13 +174,7 @@ export function authFetch(source: TokenSource, options: AuthFetchOptions): Fetch
   }
   const baseFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
 
-  const allowed = (url: URL): boolean => {
-    if (origins.has(url.origin)) return true;
-    if (!anyOrigin) return false;
-    return (
-      url.protocol === 'https:' || (url.protocol === 'http:' && (insecure || isLoopbackHost(url.hostname)))
-    );
-  };
+  const allowed = (url: URL): boolean => origins.has(url.origin) || (anyOrigin && isSecureUrl(url, insecure));
 
   return async (input, init) => {
     const { url, method, headers, body, redirect: redirectMode, rest } = await partsOf(input, init);

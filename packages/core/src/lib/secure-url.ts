@@ -6,6 +6,14 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
+/** Whether `url` may carry credentials: `https:`, or `http:` on a loopback host or when allowed. */
+export function isSecureUrl(url: URL, allowInsecureRequests: boolean): boolean {
+  return (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && (allowInsecureRequests || isLoopbackHost(url.hostname)))
+  );
+}
+
 /**
  * Parses `value` as an absolute URL that m2m-auth may send requests to: `https:`, or `http:` on a
  * loopback host, or any `http:` when `allowInsecureRequests` is set.
@@ -23,8 +31,7 @@ export function parseSecureUrl(value: unknown, option: string, allowInsecureRequ
   } catch {
     throw new ConfigurationError(`${option} must be an absolute URL`);
   }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && (allowInsecureRequests || isLoopbackHost(url.hostname))) return url;
+  if (isSecureUrl(url, allowInsecureRequests)) return url;
   if (url.protocol === 'http:') {
     throw new ConfigurationError(
       `${option} uses plain http: on a non-loopback host; use https: or set allowInsecureRequests`,
