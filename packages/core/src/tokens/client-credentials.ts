@@ -3,7 +3,6 @@ import { ConfigurationError } from '../errors.js';
 import { TokenEvents, type TokenEvent } from '../events/token-events.js';
 import type { FetchLike } from '../lib/fetch-json.js';
 import { hashKey } from '../lib/hash-key.js';
-import { redactUrl } from '../lib/secure-url.js';
 import { memoryStore } from '../stores/memory-store.js';
 import type { TokenStore } from '../stores/token-store.js';
 import type { ClientAuthMethod, ClientPrivateKey, ClientSecret } from './client-auth.js';
@@ -166,8 +165,8 @@ export class ClientCredentials implements TokenSource {
       obtain: async (closed) => {
         const obtainedAt = Date.now();
         let url = endpoint.label;
-        const response = await endpoint.request(closed, (config) => {
-          url = redactUrl(config.serverMetadata().token_endpoint ?? url);
+        const response = await endpoint.request(closed, (config, label) => {
+          url = label;
           return oidc.clientCredentialsGrant(config, params.toSearchParams());
         });
         return toFreshToken(response, obtainedAt, params.scope, defaultLifetime, url);

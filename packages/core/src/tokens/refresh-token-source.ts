@@ -2,7 +2,6 @@ import * as oidc from 'openid-client';
 import { ConfigurationError } from '../errors.js';
 import { TokenEvents } from '../events/token-events.js';
 import { hashKey } from '../lib/hash-key.js';
-import { redactUrl } from '../lib/secure-url.js';
 import { memoryStore } from '../stores/memory-store.js';
 import {
   checkStore,
@@ -105,8 +104,8 @@ export class RefreshTokenSource implements TokenSource {
       obtain: async (closed) => {
         const obtainedAt = Date.now();
         let url = endpoint.label;
-        const response = await endpoint.request(closed, (config) => {
-          url = redactUrl(config.serverMetadata().token_endpoint ?? url);
+        const response = await endpoint.request(closed, (config, label) => {
+          url = label;
           return oidc.refreshTokenGrant(config, this.#refreshToken, params.toSearchParams());
         });
         const token = toFreshToken(response, obtainedAt, params.scope, defaultLifetime, url);

@@ -150,12 +150,13 @@ export class TokenEndpoint {
   }
 
   /**
-   * Runs one grant: `grant` receives a fresh `openid-client` configuration. After an `invalid_client`
-   * answer, a secret function is called once more and the grant repeated once.
+   * Runs one grant: `grant` receives a fresh `openid-client` configuration and the token endpoint's
+   * redacted URL (to name in errors). After an `invalid_client` answer, a secret function is called once
+   * more and the grant repeated once.
    */
   async request(
     closed: AbortSignal,
-    grant: (config: oidc.Configuration) => Promise<oidc.TokenEndpointResponse>,
+    grant: (config: oidc.Configuration, label: string) => Promise<oidc.TokenEndpointResponse>,
   ): Promise<oidc.TokenEndpointResponse> {
     const metadata = await this.metadata(closed);
     const endpoint = metadata.token_endpoint ?? this.url;
@@ -172,7 +173,7 @@ export class TokenEndpoint {
       config.timeout = Math.ceil(this.timeout / 1000) + 1;
       if (new URL(endpoint).protocol === 'http:') oidc.allowInsecureRequests(config);
       try {
-        return await grant(config);
+        return await grant(config, label);
       } catch (err) {
         const mapped = err instanceof OutboundError ? err : await mapGrantError(err, label);
         if (
