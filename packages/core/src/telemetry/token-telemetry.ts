@@ -143,13 +143,13 @@ function startSpan(
         'm2m_auth.outcome': outcome,
         'm2m_auth.refresh.reason': reason,
       };
-      if (error !== undefined) attributes['error.type'] = errorType(error);
       span.setAttributes({ 'm2m_auth.outcome': outcome });
       if (error !== undefined) {
-        span.setAttribute('error.type', errorType(error));
+        const type = errorType(error);
+        attributes['error.type'] = type;
+        span.setAttribute('error.type', type);
         // The code only: messages are redacted too, but a span is no place for free text from a server.
-        if (outcome === 'error')
-          span.setStatus({ code: api.SpanStatusCode.ERROR, message: errorType(error) });
+        if (outcome === 'error') span.setStatus({ code: api.SpanStatusCode.ERROR, message: type });
       }
       span.end();
       duration.record((performance.now() - started) / 1000, attributes);
