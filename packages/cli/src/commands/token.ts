@@ -151,7 +151,8 @@ export const tokenCommand: Command = {
     const secret = await readSecret(values['client-secret-env'], context);
     context.redact(secret);
 
-    const capture = captureResponses();
+    // Only --json needs the response read back: without it, no copy of the body is made.
+    const capture = values.json === true ? captureResponses() : undefined;
     let source: ClientCredentials;
     try {
       source = new ClientCredentials({
@@ -164,14 +165,16 @@ export const tokenCommand: Command = {
         ...(audience.length > 0 ? { audience } : {}),
         allowInsecureRequests: insecure,
         retry: { retries: 1, maxElapsed: 10_000 },
-        fetch: capture.fetch,
+        ...(capture === undefined ? {} : { fetch: capture.fetch }),
       });
     } catch (error) {
       throw describeFailure(error, context.scrub);
     }
     try {
       const result = await source.getToken();
-      context.io.stdout(values.json ? toJson(await capture.last(), context.scrub) : `${result.value}\n`);
+      context.io.stdout(
+        capture === undefined ? `${result.value}\n` : toJson(await capture.last(), context.scrub),
+      );
       return EXIT_OK;
     } catch (error) {
       if (error instanceof CliError) throw error;
