@@ -1,31 +1,13 @@
 import { spawn } from 'node:child_process';
-import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOidcProvider, type RunningProvider } from '../../../test/support/oidc-provider.js';
-import { binPath, ensureBuilt } from './support/run.js';
+import { describe, expect, it } from 'vitest';
+import { binPath } from './support/run.js';
+import { API, useTestServers } from './support/servers.js';
 
-const API = 'https://tables.example';
 const SECRET = 'pipeline-secret-5c21e0';
 
-let issuer: TestIssuer;
-let op: RunningProvider;
-
-beforeAll(async () => {
-  ensureBuilt();
-  issuer = await startTestIssuer({
-    realms: ['acme'],
-    audience: API,
-    clients: [{ clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] }],
-  });
-  op = await startOidcProvider({
-    clients: [{ clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'] }],
-    resources: { [API]: { scopes: ['read'] } },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await issuer?.close();
-  await op?.close();
+const servers = useTestServers({
+  issuerClients: [{ clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] }],
+  opClients: [{ clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'] }],
 });
 
 /**
@@ -65,8 +47,8 @@ function pipeline(
 describe('m2m-auth token | m2m-auth verify', () => {
   it('against the embedded issuer (a Keycloak-style realm)', async () => {
     const result = await pipeline(
-      ['--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', 'project-45c0'],
-      ['--issuer', issuer.issuer, '--audience', API, '--scope', 'project-45c0'],
+      ['--issuer', servers.issuer.issuer, '--client-id', 'MPS-test', '--scope', 'project-45c0'],
+      ['--issuer', servers.issuer.issuer, '--audience', API, '--scope', 'project-45c0'],
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -77,7 +59,7 @@ describe('m2m-auth token | m2m-auth verify', () => {
     const result = await pipeline(
       [
         '--issuer',
-        op.issuer,
+        servers.op.issuer,
         '--client-id',
         'op-basic',
         '--auth',
@@ -87,7 +69,7 @@ describe('m2m-auth token | m2m-auth verify', () => {
         '--resource',
         API,
       ],
-      ['--issuer', op.issuer, '--audience', API, '--scope', 'read'],
+      ['--issuer', servers.op.issuer, '--audience', API, '--scope', 'read'],
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -96,8 +78,8 @@ describe('m2m-auth token | m2m-auth verify', () => {
 
   it('fails in verify when the token is not for that audience', async () => {
     const result = await pipeline(
-      ['--issuer', issuer.issuer, '--client-id', 'MPS-test'],
-      ['--issuer', issuer.issuer, '--audience', 'another-api'],
+      ['--issuer', servers.issuer.issuer, '--client-id', 'MPS-test'],
+      ['--issuer', servers.issuer.issuer, '--audience', 'another-api'],
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');

@@ -1,33 +1,21 @@
-import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOidcProvider, type RunningProvider } from '../../../../test/support/oidc-provider.js';
-import { ensureBuilt, runners } from '../support/run.js';
+import { describe, expect, it } from 'vitest';
+import { runners } from '../support/run.js';
+import { API, useTestServers } from '../support/servers.js';
 
-const API = 'https://tables.example';
 const SECRET = 'decode-test-secret-3b8d';
 
-let issuer: TestIssuer;
-let op: RunningProvider;
-
-beforeAll(async () => {
-  ensureBuilt();
-  issuer = await startTestIssuer({ realms: ['acme'], audience: API });
-  op = await startOidcProvider({
-    clients: [{ clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'] }],
-    resources: { [API]: { scopes: ['read'] } },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await issuer?.close();
-  await op?.close();
+const servers = useTestServers({
+  opClients: [{ clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'] }],
 });
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
 describe.each(runners)('m2m-auth decode (%s)', (runner, run) => {
   it('prints the header and claims, says it did not verify, and the expiry in words', async () => {
-    const token = await issuer.mint({ client_id: 'MPS-test', scope: 'project-45c0' }, { lifetime: 240 });
+    const token = await servers.issuer.mint(
+      { client_id: 'MPS-test', scope: 'project-45c0' },
+      { lifetime: 240 },
+    );
     const result = await run(['decode', token]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
@@ -35,13 +23,13 @@ describe.each(runners)('m2m-auth decode (%s)', (runner, run) => {
     expect(result.stdout).toContain('"alg": "RS256"');
     expect(result.stdout).toContain('"client_id": "MPS-test"');
     expect(result.stdout).toContain('"scope": "project-45c0"');
-    expect(result.stdout).toContain(`"iss": "${issuer.issuer}"`);
+    expect(result.stdout).toContain(`"iss": "${servers.issuer.issuer}"`);
     expect(result.stdout).toMatch(/Expires: +\d{4}-\d\d-\d\dT[\d:.]+Z \(expires in 4 minutes\)/);
     expect(result.stdout).toMatch(/Issued: +\d{4}-\d\d-\d\dT[\d:.]+Z \(\d+ seconds? ago\)/);
   });
 
   it('says how long ago an expired token expired', async () => {
-    const token = await issuer.mint({ iat: now() - 4 * 3600, exp: now() - 3 * 3600 });
+    const token = await servers.issuer.mint({ iat: now() - 4 * 3600, exp: now() - 3 * 3600 });
     const result = await run(['decode', token]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('(expired 3 hours ago)');
@@ -49,14 +37,14 @@ describe.each(runners)('m2m-auth decode (%s)', (runner, run) => {
   });
 
   it('says when a token has no expiry, and when it becomes valid', async () => {
-    const token = await issuer.mint({ exp: undefined, nbf: now() + 120 });
+    const token = await servers.issuer.mint({ exp: undefined, nbf: now() + 120 });
     const result = await run(['decode', token]);
     expect(result.stdout).toContain('Expires:    never');
     expect(result.stdout).toContain('(valid in 2 minutes)');
   });
 
   it('reads the token from stdin with "-" or no argument, dropping a "Bearer " prefix', async () => {
-    const token = await issuer.mint({ client_id: 'piped' });
+    const token = await servers.issuer.mint({ client_id: 'piped' });
     for (const args of [['decode', '-'], ['decode']]) {
       const result = await run(args, { stdin: `Bearer ${token}\n` });
       expect(result.code).toBe(0);
@@ -65,7 +53,7 @@ describe.each(runners)('m2m-auth decode (%s)', (runner, run) => {
   });
 
   it('prints JSON with --json', async () => {
-    const token = await issuer.mint({ client_id: 'json' });
+    const token = await servers.issuer.mint({ client_id: 'json' });
     const result = await run(['decode', token, '--json']);
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
@@ -110,7 +98,7 @@ describe.each(runners)('m2m-auth decode (%s)', (runner, run) => {
   });
 
   it('decodes a JWT access token of oidc-provider (RFC 9068, typ at+jwt)', async () => {
-    const res = await fetch(`${op.issuer}/token`, {
+    const res = await fetch(`${servers.op.issuer}/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`op-basic:${SECRET}`).toString('base64')}` },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read', resource: API }),
@@ -120,8 +108,8 @@ describe.each(runners)('m2m-auth decode (%s)', (runner, run) => {
     const result = await run(['decode', token, '--json']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({
-      header: { alg: 'RS256', typ: 'at+jwt', kid: op.signingKey.kid },
-      claims: { iss: op.issuer, aud: API, client_id: 'op-basic', scope: 'read', sub: 'op-basic' },
+      header: { alg: 'RS256', typ: 'at+jwt', kid: servers.op.signingKey.kid },
+      claims: { iss: servers.op.issuer, aud: API, client_id: 'op-basic', scope: 'read', sub: 'op-basic' },
       verified: false,
     });
     const text = await run(['decode', token]);

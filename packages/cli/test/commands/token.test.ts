@@ -1,50 +1,32 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestIssuer, type TestIssuer } from '@m2m-auth/testing';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOidcProvider, type RunningProvider } from '../../../../test/support/oidc-provider.js';
-import { ensureBuilt, runners } from '../support/run.js';
+import { describe, expect, it } from 'vitest';
+import { runners } from '../support/run.js';
+import { API, useTestServers } from '../support/servers.js';
 
 const SECRET = 'cli-test-secret-9f3a7c';
 const WRONG = 'not-the-secret-51d0e2';
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-const API = 'https://tables.example';
 
-let issuer: TestIssuer;
-let op: RunningProvider;
-
-beforeAll(async () => {
-  ensureBuilt();
-  issuer = await startTestIssuer({
-    realms: ['acme'],
-    audience: API,
-    clients: [
-      { clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] },
-      { clientId: 'basic-only', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
-      { clientId: 'short', clientSecret: 'c', scopes: ['read'] },
-      { clientId: 'refreshing', clientSecret: SECRET, scopes: ['project-*'], refreshTokens: true },
-    ],
-  });
-  op = await startOidcProvider({
-    clients: [
-      { clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
-      { clientId: 'op-post', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_post' },
-    ],
-    resources: { [API]: { scopes: ['read'] } },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await issuer?.close();
-  await op?.close();
+const servers = useTestServers({
+  issuerClients: [
+    { clientId: 'MPS-test', clientSecret: SECRET, scopes: ['project-*'] },
+    { clientId: 'basic-only', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
+    { clientId: 'short', clientSecret: 'c', scopes: ['read'] },
+    { clientId: 'refreshing', clientSecret: SECRET, scopes: ['project-*'], refreshTokens: true },
+  ],
+  opClients: [
+    { clientId: 'op-basic', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_basic' },
+    { clientId: 'op-post', clientSecret: SECRET, scopes: ['read'], authMethod: 'client_secret_post' },
+  ],
 });
 
 describe.each(runners)('m2m-auth token (%s)', (_, run) => {
   describe('against the embedded issuer', () => {
     it('prints only the token, reading the secret from stdin', async () => {
       const result = await run(
-        ['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', 'project-45c0'],
+        ['token', '--issuer', servers.issuer.issuer, '--client-id', 'MPS-test', '--scope', 'project-45c0'],
         { stdin: `${SECRET}\n` },
       );
       expect(result).toMatchObject({ code: 0, stderr: '' });
@@ -52,7 +34,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       const token = result.stdout.trimEnd();
       expect(token).toMatch(JWT);
       expect(decodeJwt(token)).toMatchObject({
-        iss: issuer.issuer,
+        iss: servers.issuer.issuer,
         client_id: 'MPS-test',
         scope: 'project-45c0',
       });
@@ -63,7 +45,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
         [
           'token',
           '--issuer',
-          issuer.issuer,
+          servers.issuer.issuer,
           '--client-id',
           'refreshing',
           '--client-secret-env',
@@ -99,7 +81,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
     });
 
     it('uses client_secret_basic with --auth client_secret_basic (and post by default)', async () => {
-      const args = ['token', '--issuer', issuer.issuer, '--client-id', 'basic-only'];
+      const args = ['token', '--issuer', servers.issuer.issuer, '--client-id', 'basic-only'];
       const basic = await run([...args, '--auth', 'client_secret_basic'], { stdin: SECRET });
       expect(basic.code).toBe(0);
       expect(decodeJwt(basic.stdout.trim())).toMatchObject({ client_id: 'basic-only' });
@@ -109,12 +91,12 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
     });
 
     it('talks to --token-endpoint without discovery', async () => {
-      const discovery = issuer.count('discovery');
+      const discovery = servers.issuer.count('discovery');
       const result = await run(
         [
           'token',
           '--token-endpoint',
-          issuer.tokenEndpoint,
+          servers.issuer.tokenEndpoint,
           '--client-id',
           'MPS-test',
           '--scope',
@@ -124,11 +106,11 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       );
       expect(result.code).toBe(0);
       expect(decodeJwt(result.stdout.trim()).scope).toBe('project-1');
-      expect(issuer.count('discovery')).toBe(discovery);
+      expect(servers.issuer.count('discovery')).toBe(discovery);
     });
 
     it('fails with exit 1 and invalid_client for a wrong secret, never printing the secret', async () => {
-      const result = await run(['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test'], {
+      const result = await run(['token', '--issuer', servers.issuer.issuer, '--client-id', 'MPS-test'], {
         stdin: WRONG,
       });
       expect(result.code).toBe(1);
@@ -139,7 +121,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
     });
 
     it('keeps its messages intact with a one-letter secret (no redaction inside words)', async () => {
-      const result = await run(['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test'], {
+      const result = await run(['token', '--issuer', servers.issuer.issuer, '--client-id', 'MPS-test'], {
         stdin: 'c',
       });
       expect(result.code).toBe(1);
@@ -152,16 +134,19 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
     it('redacts a long secret that the server echoes, and withholds a text echoing a short one', async () => {
       // The embedded issuer repeats a refused scope in its error_description.
       const long = await run(
-        ['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', SECRET],
+        ['token', '--issuer', servers.issuer.issuer, '--client-id', 'MPS-test', '--scope', SECRET],
         { stdin: SECRET },
       );
       expect(long.code).toBe(1);
       expect(long.stderr).toContain("invalid_scope (the client may not request scope '[redacted]')");
       expect(long.stderr).not.toContain(SECRET);
 
-      const short = await run(['token', '--issuer', issuer.issuer, '--client-id', 'short', '--scope', 'c'], {
-        stdin: 'c',
-      });
+      const short = await run(
+        ['token', '--issuer', servers.issuer.issuer, '--client-id', 'short', '--scope', 'c'],
+        {
+          stdin: 'c',
+        },
+      );
       expect(short.code).toBe(1);
       expect(short.stderr).toBe(
         'm2m-auth token: the token endpoint refused the request: invalid_scope ((withheld: it held a secret)), HTTP 400; the client may not ask for that scope\n',
@@ -170,7 +155,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
 
     it('fails with invalid_scope for a scope the client may not have', async () => {
       const result = await run(
-        ['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test', '--scope', 'admin'],
+        ['token', '--issuer', servers.issuer.issuer, '--client-id', 'MPS-test', '--scope', 'admin'],
         { stdin: SECRET },
       );
       expect(result.code).toBe(1);
@@ -178,7 +163,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
     });
 
     it('explains a missing secret', async () => {
-      const none = await run(['token', '--issuer', issuer.issuer, '--client-id', 'MPS-test']);
+      const none = await run(['token', '--issuer', servers.issuer.issuer, '--client-id', 'MPS-test']);
       expect(none.code).toBe(1);
       expect(none.stderr).toMatch(/no client secret/);
       expect(none.stderr).toContain('--client-secret-env');
@@ -186,7 +171,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       const unset = await run([
         'token',
         '--issuer',
-        issuer.issuer,
+        servers.issuer.issuer,
         '--client-id',
         'MPS-test',
         '--client-secret-env',
@@ -197,13 +182,21 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
     });
 
     it('refuses a bad command line with exit 2 and the usage', async () => {
-      const noId = await run(['token', '--issuer', issuer.issuer], { stdin: SECRET });
+      const noId = await run(['token', '--issuer', servers.issuer.issuer], { stdin: SECRET });
       expect(noId.code).toBe(2);
       expect(noId.stderr).toContain('--client-id is required');
       expect(noId.stderr).toContain('Usage: m2m-auth token');
 
       const both = await run(
-        ['token', '--issuer', issuer.issuer, '--token-endpoint', issuer.tokenEndpoint, '--client-id', 'x'],
+        [
+          'token',
+          '--issuer',
+          servers.issuer.issuer,
+          '--token-endpoint',
+          servers.issuer.tokenEndpoint,
+          '--client-id',
+          'x',
+        ],
         { stdin: SECRET },
       );
       expect(both.code).toBe(2);
@@ -231,7 +224,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
         [
           'token',
           '--issuer',
-          op.issuer,
+          servers.op.issuer,
           '--client-id',
           'op-basic',
           '--auth',
@@ -246,7 +239,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
       expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout.trim()).toMatch(JWT);
       expect(decodeJwt(result.stdout.trim())).toMatchObject({
-        iss: op.issuer,
+        iss: servers.op.issuer,
         aud: API,
         client_id: 'op-basic',
         scope: 'read',
@@ -255,7 +248,16 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
 
     it('gets an opaque token with client_secret_post; --json prints its response as is', async () => {
       const result = await run(
-        ['token', '--issuer', op.issuer, '--client-id', 'op-post', '--client-secret-env', 'S', '--json'],
+        [
+          'token',
+          '--issuer',
+          servers.op.issuer,
+          '--client-id',
+          'op-post',
+          '--client-secret-env',
+          'S',
+          '--json',
+        ],
         { env: { S: SECRET } },
       );
       expect(result.code).toBe(0);
@@ -268,7 +270,7 @@ describe.each(runners)('m2m-auth token (%s)', (_, run) => {
 
     it('fails with invalid_client for a wrong secret, never printing it', async () => {
       const result = await run(
-        ['token', '--issuer', op.issuer, '--client-id', 'op-basic', '--auth', 'client_secret_basic'],
+        ['token', '--issuer', servers.op.issuer, '--client-id', 'op-basic', '--auth', 'client_secret_basic'],
         { stdin: WRONG },
       );
       expect(result.code).toBe(1);
