@@ -1,3 +1,5 @@
+import type { Token, TokenSource } from '../tokens/token-source.js';
+
 /** The `error` parameter of a `WWW-Authenticate` challenge, lower-cased, if there is one. */
 function challengeError(challenge: string | null | undefined): string | undefined {
   if (challenge === null || challenge === undefined) return undefined;
@@ -21,4 +23,29 @@ export function rejectsToken(status: number, challenge: string | null | undefine
   const error = challengeError(challenge);
   if (error === 'invalid_token') return true;
   return status === 401 && error !== 'insufficient_scope';
+}
+
+/**
+ * What an outbound adapter does once a resource server refused `token` ({@link rejectsToken}): drops it
+ * from `source` (so that the next call starts with a fresh one, whatever happens now), then returns a
+ * fresh token to retry with, or `undefined` when there is no retry: the request's body cannot be sent
+ * again (a stream), or the source hands out the same value again (a static key). `authFetch` and
+ * `@m2m-auth/axios` both decide their one retry with this.
+ *
+ * @param canReplay Whether the request's body can be sent a second time.
+ * @example
+ * ```ts
+ * const fresh = await renewRejectedToken(source, sent, true);
+ * if (fresh !== undefined) response = await send(fresh);
+ * ```
+ */
+export async function renewRejectedToken(
+  source: TokenSource,
+  token: Token,
+  canReplay: boolean,
+): Promise<Token | undefined> {
+  await source.invalidate(token.value);
+  if (!canReplay) return undefined;
+  const fresh = await source.getToken();
+  return fresh.value === token.value ? undefined : fresh;
 }

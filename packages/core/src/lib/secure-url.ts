@@ -15,6 +15,37 @@ export function isSecureUrl(url: URL, allowInsecureRequests: boolean): boolean {
 }
 
 /**
+ * Why a URL may not carry credentials: `'plain_http'` (`http:` on a host that is not loopback, without
+ * `allowInsecureRequests`) or `'not_https'` (another scheme: `ftp:`, `file:`, `javascript:`, …).
+ */
+export type InsecureUrlReason = 'plain_http' | 'not_https';
+
+/**
+ * Why `url` may not carry credentials, or `undefined` when it may ({@link isSecureUrl}): the one
+ * https-or-loopback rule, for callers that word the refusal their own way (an option, a CLI flag).
+ *
+ * @example
+ * ```ts
+ * insecureUrlReason(new URL('http://api.example'), false); // 'plain_http'
+ * insecureUrlReason(new URL('http://127.0.0.1:8080'), false); // undefined
+ * ```
+ */
+export function insecureUrlReason(url: URL, allowInsecureRequests: boolean): InsecureUrlReason | undefined {
+  if (isSecureUrl(url, allowInsecureRequests)) return undefined;
+  return url.protocol === 'http:' ? 'plain_http' : 'not_https';
+}
+
+/** `value` parsed as an absolute URL, or `undefined` when it is not one (nor a string or `URL`). */
+export function absoluteUrl(value: unknown): URL | undefined {
+  if (typeof value !== 'string' && !(value instanceof URL)) return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Parses `value` as an absolute URL that m2m-auth may send requests to: `https:`, or `http:` on a
  * loopback host, or any `http:` when `allowInsecureRequests` is set.
  *
@@ -22,22 +53,18 @@ export function isSecureUrl(url: URL, allowInsecureRequests: boolean): boolean {
  * @throws ConfigurationError naming the option.
  */
 export function parseSecureUrl(value: unknown, option: string, allowInsecureRequests = false): URL {
-  if (typeof value !== 'string' && !(value instanceof URL)) {
-    throw new ConfigurationError(`${option} must be an absolute URL`);
+  const url = absoluteUrl(value);
+  if (url === undefined) throw new ConfigurationError(`${option} must be an absolute URL`);
+  switch (insecureUrlReason(url, allowInsecureRequests)) {
+    case undefined:
+      return url;
+    case 'plain_http':
+      throw new ConfigurationError(
+        `${option} uses plain http: on a non-loopback host; use https: or set allowInsecureRequests`,
+      );
+    case 'not_https':
+      throw new ConfigurationError(`${option} must use https:`);
   }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(`${option} must be an absolute URL`);
-  }
-  if (isSecureUrl(url, allowInsecureRequests)) return url;
-  if (url.protocol === 'http:') {
-    throw new ConfigurationError(
-      `${option} uses plain http: on a non-loopback host; use https: or set allowInsecureRequests`,
-    );
-  }
-  throw new ConfigurationError(`${option} must use https:`);
 }
 
 /**
