@@ -1,7 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { parse } from '../lib/args.js';
-import type { Command } from '../lib/command.js';
-import { CliError, EXIT_OK, UsageError } from '../lib/errors.js';
+import { defineCommand } from '../lib/command.js';
+import { CliError, EXIT_OK } from '../lib/errors.js';
 import { readToken } from '../lib/read-token.js';
 import { expiry, relative } from '../lib/time.js';
 
@@ -79,17 +78,13 @@ function timeline(claims: JWTPayload, now: number): string[] {
 }
 
 /** `m2m-auth decode`: a JWT's header and claims, never verified. */
-export const decodeCommand: Command = {
+export const decodeCommand = defineCommand({
   name: 'decode',
   summary: "print a JWT's header and claims, with its expiry in words (does not verify it)",
   help: HELP,
-  async run(args, context) {
-    const { values, positionals } = parse(args, OPTIONS, true);
-    if (values.help) {
-      context.io.stdout(HELP);
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError('decode takes one token');
+  options: OPTIONS,
+  takesToken: true,
+  async run({ values, positionals }, context) {
     const { header, claims } = decode(await readToken(positionals[0], context.io));
     if (values.json) {
       context.io.stdout(`${JSON.stringify({ header, claims, verified: false }, null, 2)}\n`);
@@ -110,4 +105,4 @@ export const decodeCommand: Command = {
     context.io.stdout(`${out.join('\n')}\n`);
     return EXIT_OK;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { startTestIssuer, type TestClient, type TestClientConfig, type TestIssuer } from '@m2m-auth/testing';
-import { parse, words } from '../lib/args.js';
-import type { Command } from '../lib/command.js';
+import { words } from '../lib/args.js';
+import { defineCommand } from '../lib/command.js';
 import { CliError, EXIT_OK, UsageError } from '../lib/errors.js';
 
 const OPTIONS = {
@@ -182,16 +182,12 @@ function describe(issuer: TestIssuer, clients: readonly ClientSpec[]): string {
 }
 
 /** `m2m-auth issuer`: the embedded test issuer in the foreground until SIGINT or SIGTERM. */
-export const issuerCommand: Command = {
+export const issuerCommand = defineCommand({
   name: 'issuer',
   summary: 'run the embedded test issuer in the foreground, for local development',
   help: HELP,
-  async run(args, context) {
-    const { values } = parse(args, OPTIONS, false);
-    if (values.help) {
-      context.io.stdout(HELP);
-      return EXIT_OK;
-    }
+  options: OPTIONS,
+  async run({ values }, context) {
     const port = values.port === undefined ? 0 : integer(values.port, '--port', 0, 65535);
     const lifetime =
       values['token-lifetime'] === undefined
@@ -232,4 +228,4 @@ export const issuerCommand: Command = {
     context.io.stderr('m2m-auth issuer: stopped\n');
     return EXIT_OK;
   },
-};
+});

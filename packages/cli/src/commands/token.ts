@@ -5,9 +5,9 @@ import {
   TokenRequestError,
   type ClientCredentialsOptions,
 } from '@m2m-auth/core';
-import { parse, required, words } from '../lib/args.js';
+import { required, words } from '../lib/args.js';
 import { captureResponses } from '../lib/capture-response.js';
-import type { Command, Context } from '../lib/command.js';
+import { defineCommand, type Context } from '../lib/command.js';
 import { CliError, EXIT_OK, UsageError } from '../lib/errors.js';
 import { checkUrl } from '../lib/urls.js';
 
@@ -124,16 +124,12 @@ function toJson(response: Record<string, unknown> | undefined, scrub: (text: str
 }
 
 /** `m2m-auth token`: a client-credentials token, printed for `export TOKEN="$(…)"`. */
-export const tokenCommand: Command = {
+export const tokenCommand = defineCommand({
   name: 'token',
   summary: 'get an access token with the client-credentials grant and print it',
   help: HELP,
-  async run(args, context) {
-    const { values } = parse(args, OPTIONS, false);
-    if (values.help) {
-      context.io.stdout(HELP);
-      return EXIT_OK;
-    }
+  options: OPTIONS,
+  async run({ values }, context) {
     const insecure = values['allow-insecure'] === true;
     if ((values.issuer === undefined) === (values['token-endpoint'] === undefined)) {
       throw new UsageError('pass either --issuer or --token-endpoint');
@@ -183,4 +179,4 @@ export const tokenCommand: Command = {
       source.close();
     }
   },
-};
+});

@@ -1,6 +1,6 @@
 import { AuthError, checkScopes, ConfigurationError, createVerifier, type Principal } from '@m2m-auth/core';
-import { parse, required, words } from '../lib/args.js';
-import type { Command } from '../lib/command.js';
+import { required, words } from '../lib/args.js';
+import { defineCommand } from '../lib/command.js';
 import { CliError, EXIT_FAILURE, EXIT_OK, UsageError } from '../lib/errors.js';
 import { readToken } from '../lib/read-token.js';
 import { expiry } from '../lib/time.js';
@@ -44,17 +44,13 @@ function summary(principal: Principal, now: number): string {
 }
 
 /** `m2m-auth verify`: checks a JWT as an API would; exit code 0 or 1 and the reason. */
-export const verifyCommand: Command = {
+export const verifyCommand = defineCommand({
   name: 'verify',
   summary: "verify a JWT against an issuer's keys, audience and scopes (exit 0 valid, 1 invalid)",
   help: HELP,
-  async run(args, context) {
-    const { values, positionals } = parse(args, OPTIONS, true);
-    if (values.help) {
-      context.io.stdout(HELP);
-      return EXIT_OK;
-    }
-    if (positionals.length > 1) throw new UsageError('verify takes one token');
+  options: OPTIONS,
+  takesToken: true,
+  async run({ values, positionals }, context) {
     const insecure = values['allow-insecure'] === true;
     const issuer = checkUrl(required(values.issuer, '--issuer'), '--issuer', insecure);
     const audience = words(values.audience);
@@ -89,4 +85,4 @@ export const verifyCommand: Command = {
       throw error;
     }
   },
-};
+});

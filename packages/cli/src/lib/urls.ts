@@ -1,30 +1,25 @@
+import { insecureUrlReason } from '@m2m-auth/core';
 import { UsageError } from './errors.js';
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
 /**
- * Checks a URL given on the command line: `https:`, or `http:` on a loopback host, or any `http:` with
- * `--allow-insecure`. Returns it as given.
+ * Checks a URL given on the command line with core's rule: `https:`, or `http:` on a loopback host, or
+ * any `http:` with `--allow-insecure`; never with credentials in it. Returns it as given. Only the
+ * wording is the CLI's: it names the flag and `--allow-insecure`.
  */
 export function checkUrl(value: string, flag: string, allowInsecure: boolean): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${flag} must be an absolute URL (https://…)`);
-  }
+  if (!URL.canParse(value)) throw new UsageError(`${flag} must be an absolute URL (https://…)`);
+  const url = new URL(value);
   if (url.username !== '' || url.password !== '') {
     throw new UsageError(`${flag} must not carry credentials`);
   }
-  if (url.protocol === 'https:') return value;
-  if (url.protocol === 'http:') {
-    if (allowInsecure || isLoopback(url.hostname)) return value;
-    throw new UsageError(
-      `${flag} uses plain http: on a host that is not loopback; use https:, or pass --allow-insecure (never in production)`,
-    );
+  switch (insecureUrlReason(url, allowInsecure)) {
+    case undefined:
+      return value;
+    case 'plain_http':
+      throw new UsageError(
+        `${flag} uses plain http: on a host that is not loopback; use https:, or pass --allow-insecure (never in production)`,
+      );
+    case 'not_https':
+      throw new UsageError(`${flag} must use https:`);
   }
-  throw new UsageError(`${flag} must use https:`);
 }
