@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { isLoopbackHost, parseSecureUrl, redactUrl, refuseUserinfo } from '../../src/lib/secure-url.js';
+import {
+  absoluteUrl,
+  insecureUrlReason,
+  isLoopbackHost,
+  parseSecureUrl,
+  redactUrl,
+  refuseUserinfo,
+} from '../../src/lib/secure-url.js';
 
 describe('isLoopbackHost', () => {
   it.each(['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]'])('%s is loopback', (host) => {
@@ -85,5 +92,34 @@ describe('redactUrl', () => {
 
   it('never echoes what is not a URL', () => {
     expect(redactUrl('not a url with a secret')).toBe('[invalid URL]');
+  });
+});
+
+describe('insecureUrlReason', () => {
+  it.each([
+    ['https://api.example/', false, undefined],
+    ['http://127.0.0.1:8080/', false, undefined],
+    ['http://[::1]/', false, undefined],
+    ['http://api.example/', false, 'plain_http'],
+    ['http://localhost.evil.example/', false, 'plain_http'],
+    ['http://api.example/', true, undefined],
+    ['ftp://api.example/', false, 'not_https'],
+    ['ftp://api.example/', true, 'not_https'],
+    ['javascript:alert(1)', true, 'not_https'],
+  ] as const)('%s (allowInsecureRequests %s) -> %s', (url, insecure, reason) => {
+    expect(insecureUrlReason(new URL(url), insecure)).toBe(reason);
+  });
+});
+
+describe('absoluteUrl', () => {
+  it('parses a string or a URL', () => {
+    expect(absoluteUrl('https://api.example/x')?.href).toBe('https://api.example/x');
+    const url = new URL('https://api.example');
+    expect(absoluteUrl(url)?.href).toBe(url.href);
+    expect(absoluteUrl(url)).not.toBe(url);
+  });
+
+  it.each([['/relative'], ['not a url'], [42], [undefined], [null]])('is undefined for %j', (value) => {
+    expect(absoluteUrl(value)).toBeUndefined();
   });
 });
