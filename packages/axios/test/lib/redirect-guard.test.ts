@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RedirectGuard, redirectOrigin, type RedirectHook } from '../../src/lib/redirect-guard.js';
 
 type Redirect = Parameters<RedirectHook>[0];
-const details = {} as Parameters<RedirectHook>[1];
+const response = {} as Parameters<RedirectHook>[1];
+const request = {} as Parameters<RedirectHook>[2];
 
 function redirectTo(href: string, headers: Record<string, unknown>): Redirect {
   return { href, headers };
@@ -27,17 +28,17 @@ describe('RedirectGuard', () => {
   it('strips its credentials on a hop to another origin, and keeps them on the same origin', () => {
     const hook = new RedirectGuard().strip('https://api.example', 'Bearer t1', undefined);
     const same = redirectTo('https://api.example/b', { Authorization: 'Bearer t1' });
-    hook(same, details);
+    hook(same, response, request);
     expect(same.headers).toEqual({ Authorization: 'Bearer t1' });
     const other = redirectTo('https://evil.api.example/b', { Authorization: 'Bearer t1', accept: 'x' });
-    hook(other, details);
+    hook(other, response, request);
     expect(other.headers).toEqual({ accept: 'x' });
   });
 
   it('leaves an Authorization value it did not add alone', () => {
     const hook = new RedirectGuard().strip('https://api.example', 'Bearer t1', undefined);
     const other = redirectTo('https://other.example/', { authorization: 'Basic user-set' });
-    hook(other, details);
+    hook(other, response, request);
     expect(other.headers).toEqual({ authorization: 'Basic user-set' });
   });
 
@@ -48,7 +49,7 @@ describe('RedirectGuard', () => {
     const first = guard.strip('https://api.example', 'Bearer t1', user);
     const second = guard.strip('https://api.example', 'Bearer t2', first);
     const redirect = redirectTo('https://other.example/', { Authorization: 'Bearer t2' });
-    second(redirect, details);
+    second(redirect, response, request);
     expect(calls).toEqual(['user']);
     expect(redirect.headers).toEqual({});
   });

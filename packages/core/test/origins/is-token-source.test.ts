@@ -8,7 +8,7 @@ describe('isTokenSource', () => {
     expect(isTokenSource({ getToken: () => undefined, invalidate: () => undefined })).toBe(true);
   });
 
-  it.each([
+  it.each<[string, unknown]>([
     ['ClientCredentials options', { issuer: 'https://id.example', clientId: 'c', clientSecret: 's' }],
     ['getToken alone', { getToken: () => undefined }],
     ['invalidate alone', { invalidate: () => undefined }],
