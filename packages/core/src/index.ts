@@ -4,7 +4,10 @@ export type { AuthErrorCode, AuthErrorReason, AuthErrorOptions, AuthErrorBody } 
 
 // Inbound: verification
 export { createVerifier } from './verify/create-verifier.js';
-export type { Verifier, VerifierOptions, RejectionEvent } from './verify/create-verifier.js';
+export type { Verifier, VerifierOptions } from './verify/verifier.js';
+export type { RejectionEvent } from './verify/rejection-event.js';
+export { resolveVerifierOptions } from './verify/verifier-options.js';
+export type { ResolvedVerifierOptions } from './verify/verifier-options.js';
 export { authenticate, extractToken } from './verify/authenticate.js';
 export type { AuthRequest, AuthenticateOptions } from './verify/authenticate.js';
 export { DEFAULT_ALGORITHMS } from './verify/algorithms.js';

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { FetchLike } from '../lib/fetch-json.js';
+import { singleFlight } from '../lib/memo.js';
 import { parseSecureUrl } from '../lib/secure-url.js';
 import { discoverIssuer } from '../discovery/discover-issuer.js';
 import { RemoteKeySet, type RemoteKeySetOptions } from './remote-key-set.js';
@@ -19,7 +20,8 @@ export class IssuerKeys {
   readonly issuer: string;
   readonly #options: IssuerKeysOptions;
   #keySet: RemoteKeySet | undefined;
-  #discovering: Promise<RemoteKeySet> | undefined;
+  /** One discovery at a time, shared by every caller while it runs. */
+  readonly #discovering = singleFlight(() => this.#discover());
   #failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(issuer: string, options: IssuerKeysOptions) {
@@ -34,10 +36,7 @@ export class IssuerKeys {
     if (this.#options.now() - this.#failedAt < this.#options.cooldown) {
       return Promise.reject(unavailable());
     }
-    this.#discovering ??= this.#discover().finally(() => {
-      this.#discovering = undefined;
-    });
-    return this.#discovering;
+    return this.#discovering();
   }
 
   async #discover(): Promise<RemoteKeySet> {

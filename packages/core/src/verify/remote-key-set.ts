@@ -7,6 +7,7 @@ import {
 } from 'jose';
 import { AuthError } from '../errors.js';
 import { fetchJson, type FetchLike } from '../lib/fetch-json.js';
+import { singleFlight } from '../lib/memo.js';
 import { keyFitsAlgorithm, type AsymmetricAlgorithm } from './algorithms.js';
 
 export interface RemoteKeySetOptions {
@@ -54,7 +55,8 @@ export class RemoteKeySet {
   #fetchedAt = 0;
   #lastAttempt = Number.NEGATIVE_INFINITY;
   #failedAt = Number.NEGATIVE_INFINITY;
-  #inflight: Promise<void> | undefined;
+  /** One JWKS request at a time, shared by every caller while it runs. */
+  readonly #reload = singleFlight(() => this.#fetch());
 
   constructor(url: URL, options: RemoteKeySetOptions) {
     this.#url = url;
@@ -111,13 +113,6 @@ export class RemoteKeySet {
     } catch (cause) {
       throw unavailable(cause);
     }
-  }
-
-  #reload(): Promise<void> {
-    this.#inflight ??= this.#fetch().finally(() => {
-      this.#inflight = undefined;
-    });
-    return this.#inflight;
   }
 
   async #fetch(): Promise<void> {

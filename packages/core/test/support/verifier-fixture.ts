@@ -1,9 +1,6 @@
-import {
-  createVerifier,
-  type RejectionEvent,
-  type Verifier,
-  type VerifierOptions,
-} from '../../src/verify/create-verifier.js';
+import { createVerifier } from '../../src/verify/create-verifier.js';
+import type { RejectionEvent } from '../../src/verify/rejection-event.js';
+import type { Verifier, VerifierOptions } from '../../src/verify/verifier.js';
 import {
   Clock,
   FakeIssuer,

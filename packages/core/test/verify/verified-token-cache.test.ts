@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimMapper } from '../../src/principal/claim-mappers.js';
-import type { VerifierOptions } from '../../src/verify/create-verifier.js';
+import { createPrincipal, type Principal } from '../../src/principal/principal.js';
+import { VerifiedTokenCache, cacheUntil } from '../../src/verify/verified-token-cache.js';
+import type { VerifierOptions } from '../../src/verify/verifier.js';
 import { testKeys } from '../support/fake-issuer.js';
 import { fixture } from '../support/verifier-fixture.js';
 
@@ -20,7 +22,7 @@ async function counted(options: Partial<VerifierOptions> = {}) {
   return { ...f, verifications: () => verifications };
 }
 
-describe('verified-token cache', () => {
+describe('verified-token cache, through the verifier', () => {
   it('a token presented again costs no request and no verification, even with the JWKS failing', async () => {
     const { verifier, mint, network, idp, verifications } = await counted();
     const token = await mint();
@@ -141,5 +143,70 @@ describe('verified-token cache', () => {
     network.fail(idp.jwksUri, undefined);
     clock.advance(31);
     await expect(verifier.verify(token)).resolves.toBeDefined();
+  });
+});
+
+const T0 = Date.UTC(2030, 0, 1);
+const at = (seconds: number) => T0 + seconds * 1000;
+
+function principal(token: string, claims: Record<string, unknown>): Principal {
+  return createPrincipal({ exp: T0 / 1000 + 60, ...claims }, token, 'https://id.example', []);
+}
+
+describe('cacheUntil', () => {
+  it('is exp plus the clock tolerance', () => {
+    expect(cacheUntil({ exp: T0 / 1000 + 60 }, { clockTolerance: 5, maxTokenAge: undefined })).toBe(at(65));
+    expect(cacheUntil({ exp: T0 / 1000 + 60 }, { clockTolerance: 0, maxTokenAge: undefined })).toBe(at(60));
+  });
+
+  it('is iat + maxTokenAge (plus the tolerance) when that comes before exp', () => {
+    const claims = { iat: T0 / 1000, exp: T0 / 1000 + 3600 };
+    expect(cacheUntil(claims, { clockTolerance: 5, maxTokenAge: 60 })).toBe(at(65));
+    expect(cacheUntil(claims, { clockTolerance: 5, maxTokenAge: 7200 })).toBe(at(3605));
+  });
+
+  it('ignores maxTokenAge without an iat', () => {
+    expect(cacheUntil({ exp: T0 / 1000 + 60 }, { clockTolerance: 1, maxTokenAge: 10 })).toBe(at(61));
+  });
+});
+
+describe('VerifiedTokenCache', () => {
+  const lifetime = { clockTolerance: 5, maxTokenAge: undefined };
+
+  it('hands back the very principal it remembered, under its token, until exp plus the tolerance', () => {
+    const cache = new VerifiedTokenCache(10, lifetime);
+    const p = principal('t1', {});
+    cache.remember(p);
+    expect(cache.get('t1', at(0))).toBe(p);
+    expect(cache.get('t1', at(64.999))).toBe(p);
+    expect(cache.get('t2', at(0))).toBeUndefined();
+    expect(cache.get('t1', at(65))).toBeUndefined();
+    expect(cache.size).toBe(0); // an expired entry is dropped when met
+  });
+
+  it('forgets the least recently used token beyond its size', () => {
+    const cache = new VerifiedTokenCache(2, lifetime);
+    cache.remember(principal('t1', {}));
+    cache.remember(principal('t2', {}));
+    expect(cache.get('t1', at(0))).toBeDefined(); // t1 is now the most recent
+    cache.remember(principal('t3', {}));
+    expect(cache.size).toBe(2);
+    expect(cache.get('t2', at(0))).toBeUndefined();
+    expect(cache.get('t1', at(0))).toBeDefined();
+    expect(cache.get('t3', at(0))).toBeDefined();
+  });
+
+  it('remembers nothing with size 0', () => {
+    const cache = new VerifiedTokenCache(0, lifetime);
+    cache.remember(principal('t1', {}));
+    expect(cache.size).toBe(0);
+    expect(cache.get('t1', at(0))).toBeUndefined();
+  });
+
+  it('keeps a token no longer than maxTokenAge allows', () => {
+    const cache = new VerifiedTokenCache(10, { clockTolerance: 0, maxTokenAge: 30 });
+    cache.remember(principal('t1', { iat: T0 / 1000, exp: T0 / 1000 + 3600 }));
+    expect(cache.get('t1', at(29))).toBeDefined();
+    expect(cache.get('t1', at(30))).toBeUndefined();
   });
 });

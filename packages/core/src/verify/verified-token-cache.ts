@@ -1,0 +1,53 @@
+import { ExpiringLru } from '../lib/lru.js';
+import type { Principal, TokenClaims } from '../principal/principal.js';
+
+/** How long a verified token may be remembered. */
+export interface CacheLifetime {
+  /** Clock skew tolerated, in seconds: an entry outlives the token's `exp` by this much. */
+  readonly clockTolerance: number;
+  /** Maximum token age from `iat`, in seconds; `undefined` for no limit. */
+  readonly maxTokenAge: number | undefined;
+}
+
+/**
+ * When (epoch milliseconds) a token that verified stops being valid: its `exp`, or `iat + maxTokenAge`
+ * when that comes first, plus the clock tolerance.
+ */
+export function cacheUntil(claims: Readonly<TokenClaims>, lifetime: CacheLifetime): number {
+  const { exp, iat } = claims;
+  let until = (exp as number) * 1000;
+  if (lifetime.maxTokenAge !== undefined && typeof iat === 'number') {
+    until = Math.min(until, (iat + lifetime.maxTokenAge) * 1000);
+  }
+  return until + lifetime.clockTolerance * 1000;
+}
+
+/**
+ * The principals of verified tokens, by token (bounded LRU), each kept until the token stops being valid
+ * (see {@link cacheUntil}), so that a token presented again costs a lookup, not a signature check.
+ */
+export class VerifiedTokenCache {
+  readonly #entries: ExpiringLru<string, Principal>;
+  readonly #lifetime: CacheLifetime;
+
+  /** `size` is how many tokens to remember; `0` disables the cache. */
+  constructor(size: number, lifetime: CacheLifetime) {
+    this.#entries = new ExpiringLru(size);
+    this.#lifetime = lifetime;
+  }
+
+  /** How many tokens are remembered. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** The principal of `token` if it verified and is still valid at `now` (epoch milliseconds). */
+  get(token: string, now: number): Principal | undefined {
+    return this.#entries.get(token, now);
+  }
+
+  /** Remembers a principal under its token until the token stops being valid. */
+  remember(principal: Principal): void {
+    this.#entries.set(principal.token, principal, cacheUntil(principal.claims, this.#lifetime));
+  }
+}
