@@ -3,6 +3,7 @@ import { AuthError } from '../errors.js';
 import { createPrincipal, type Principal } from '../principal/principal.js';
 import { precheckJws, type DecodedJws } from './jws-precheck.js';
 import { KeySelection, type KeyVerification } from './key-selection.js';
+import './legacy-report-rejection.js';
 import { mapJoseError } from './map-jose-error.js';
 import { rejectionHook } from './rejection-event.js';
 import { REPORT, type Reporting } from './report.js';
@@ -65,6 +66,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     issuers: resolved.issuers,
     audiences: resolved.audiences,
     [REPORT]: report,
+    // Deprecated, off the interface: see ./legacy-report-rejection.ts. Leaves with the merge.
     reportRejection: (error, principal) => report(error, principal),
     async verify(token: string): Promise<Principal> {
       const at = now();

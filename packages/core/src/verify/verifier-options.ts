@@ -23,7 +23,9 @@ export interface ResolvedVerifierOptions {
   readonly maxTokenAge: number | undefined;
   /** The claims every token must carry: `exp` first, then `requiredClaims` (frozen). */
   readonly requiredClaims: readonly string[];
+  /** Whether the header must say `typ: at+jwt`. */
   readonly strictAccessTokenType: boolean;
+  /** The claim mapper filling the principal's `permissions`, if any. */
   readonly claims: ClaimMapper | undefined;
   /** Verified tokens remembered; `0` when the cache is off. */
   readonly cacheSize: number;
@@ -35,9 +37,13 @@ export interface ResolvedVerifierOptions {
   readonly jwksCooldown: number;
   /** Age after which the JWKS is refreshed in the background, in milliseconds. */
   readonly jwksMaxAge: number;
+  /** Whether `http:` issuers and JWKS are allowed beyond loopback. */
   readonly allowInsecureRequests: boolean;
+  /** The rejection hook, if any. */
   readonly onRejection: ((event: RejectionEvent) => void) | undefined;
+  /** Transport for discovery and JWKS requests (the global `fetch` unless one was given). */
   readonly fetch: FetchLike;
+  /** Clock, in epoch milliseconds. */
   readonly now: () => number;
 }
 

@@ -1,4 +1,3 @@
-import type { AuthError } from '../errors.js';
 import type { FetchLike } from '../lib/fetch-json.js';
 import type { ClaimMapper } from '../principal/claim-mappers.js';
 import type { Principal } from '../principal/principal.js';
@@ -77,13 +76,6 @@ export interface Verifier {
    *   `temporarily_unavailable` (503) when the issuer's keys cannot be had.
    */
   verify(token: string): Promise<Principal>;
-  /**
-   * Reports a rejection to the `onRejection` hook.
-   *
-   * @deprecated Core reports rejections itself (`authenticate`, the authorization step); this method is
-   *   about to leave the interface.
-   */
-  reportRejection(error: AuthError, principal?: Principal): void;
   /** The accepted issuers. */
   readonly issuers: readonly string[];
   /** The accepted audiences. */

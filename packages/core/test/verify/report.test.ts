@@ -63,7 +63,7 @@ describe('reportRejection', () => {
     expect(events).toEqual([]);
   });
 
-  it('the deprecated verifier.reportRejection reaches the same hook, until it leaves the interface', async () => {
+  it('the deprecated verifier.reportRejection (off the interface, until the merge) reaches the same hook', async () => {
     const { verifier, mint, events } = await fixture();
     const principal = await verifier.verify(await mint());
     verifier.reportRejection(scopeMissing(), principal);
