@@ -26,8 +26,8 @@ export { checkScopes, checkPermissions, checkClaims } from './principal/checks.j
 export type { ClaimPredicate } from './principal/checks.js';
 
 // Inbound: authorization, the step every adapter maps onto
-export { authorize, authorizePrincipal, requirementCheck, claimsCheck } from './authorize/authorize.js';
-export type { AuthorizationCheck, AuthorizeRequestOptions } from './authorize/authorize.js';
+export { authorize, authorizePrincipal, requirementCheck, defineClaimsCheck } from './authorize/authorize.js';
+export type { AuthorizationCheck, AuthorizeRequestOptions, ClaimsPredicate } from './authorize/authorize.js';
 export { defineRequirement, resolveRequirement } from './authorize/requirement.js';
 export type { Requirement, RequirementValue, RequirementOptions } from './authorize/requirement.js';
 export type { MatchMode, RequirementKind } from './authorize/required-values.js';
@@ -55,7 +55,11 @@ export {
   CredentialsUnavailableError,
   TokenSourceClosedError,
 } from './errors/index.js';
-export type { OutboundErrorCode, TokenRequestErrorOptions, InvalidTokenResponseReason } from './errors/index.js';
+export type {
+  OutboundErrorCode,
+  TokenRequestErrorOptions,
+  InvalidTokenResponseReason,
+} from './errors/index.js';
 export type { Token, TokenSource } from './tokens/token-source.js';
 export { ClientCredentials } from './tokens/client-credentials.js';
 export type { ClientCredentialsOptions } from './tokens/client-credentials.js';

@@ -1,5 +1,6 @@
-import { AuthError } from '../errors.js';
-import { checkClaims, requireGranted, type ClaimPredicate } from '../principal/checks.js';
+import { AuthError, ConfigurationError } from '../errors.js';
+import { optionalString, optionsObject } from '../lib/options.js';
+import { checkClaims, requireGranted } from '../principal/checks.js';
 import type { Principal } from '../principal/principal.js';
 import {
   authenticate,
@@ -43,17 +44,47 @@ export function requirementCheck<Args extends readonly unknown[]>(
 }
 
 /**
- * The check of a predicate over the caller's claims (see `checkClaims`): only `true` passes.
+ * A predicate over the caller's claims, with the adapter's arguments (`req` in Express): only `true`
+ * passes; a predicate that throws is a server error, never a pass.
  *
- * @param description Client-safe `error_description`. Default is `"token claims do not allow this
- *   request"`.
  * @example
  * ```ts
- * claimsCheck((claims) => claims.org === req.params.org, 'wrong organization');
+ * const sameOrg: ClaimsPredicate<[Request]> = (claims, _principal, req) => claims.org === req.params.org;
  * ```
  */
-export function claimsCheck(predicate: ClaimPredicate, description?: string): AuthorizationCheck {
-  return (principal) => checkClaims(principal, predicate, description);
+export type ClaimsPredicate<Args extends readonly unknown[] = readonly unknown[]> = (
+  claims: Principal['claims'],
+  principal: Principal,
+  ...args: Args
+) => boolean;
+
+/**
+ * Checks a claims predicate when it is declared and returns what makes its check for one request (see
+ * `checkClaims`, a `403 insufficient_scope` when it fails).
+ *
+ * @param options `description`: the client-safe `error_description` when the check fails. Default is
+ *   `"token claims do not allow this request"`.
+ * @throws ConfigurationError naming `origin` when `predicate` is not a function, `options` not an
+ *   object or `options.description` not a non-empty string.
+ * @example
+ * ```ts
+ * const checkFor = defineClaimsCheck<[Request]>('claimCheck', (claims, _p, req) => claims.org === req.params.org);
+ * authorizePrincipal(verifier, req.auth, [checkFor(req)]);
+ * ```
+ */
+export function defineClaimsCheck<Args extends readonly unknown[]>(
+  origin: string,
+  predicate: ClaimsPredicate<Args>,
+  options?: { description?: string },
+): (...args: Args) => AuthorizationCheck {
+  if (typeof predicate !== 'function') {
+    throw new ConfigurationError(`${origin}: predicate must be a function`);
+  }
+  optionsObject(options, `${origin}: options`);
+  const description = optionalString(options?.description, `${origin}: options.description`);
+  return (...args) =>
+    (principal) =>
+      checkClaims(principal, (claims, p) => predicate(claims, p, ...args), description);
 }
 
 /**

@@ -71,7 +71,10 @@ export function defineRequirement<Args extends readonly unknown[]>(
   options?: unknown,
 ): Requirement<Args> {
   optionsObject(options, `${origin}: options`);
-  const mode = matchMode((options as RequirementOptions | undefined)?.mode ?? 'all', `${origin}: options.mode`);
+  const mode = matchMode(
+    (options as RequirementOptions | undefined)?.mode ?? 'all',
+    `${origin}: options.mode`,
+  );
   if (values.length === 0) {
     throw new ConfigurationError(
       `${origin}: name at least one ${kind} (a non-empty string, a non-empty array of them, or a function)`,

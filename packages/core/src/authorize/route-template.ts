@@ -39,7 +39,10 @@ export function fillRouteTemplate(template: string, params: RouteParams | undefi
  * scopeOf({ id: '45c0' }); // 'project-45c0'
  * ```
  */
-export function routeTemplate(template: unknown, origin: string): (params: RouteParams | undefined) => string {
+export function routeTemplate(
+  template: unknown,
+  origin: string,
+): (params: RouteParams | undefined) => string {
   if (typeof template !== 'string' || template.trim() === '' || !HAS_PLACEHOLDER.test(template)) {
     throw new ConfigurationError(`${origin}: template must be a string with a {name} placeholder`);
   }
