@@ -11,9 +11,11 @@ import {
   AuthError,
   ConfigurationError,
   authenticate,
-  checkPermissions,
-  checkScopes,
+  authorizePrincipal,
+  requirementCheck,
+  resolveAdapterOptions,
   type Principal,
+  type ResolvedAdapterOptions,
   type Verifier,
 } from '@m2m-auth/core';
 import {
@@ -24,10 +26,9 @@ import {
   SCOPES_KEY,
 } from './auth.constants.js';
 import { M2mAuthException, setResponseHeaders } from './auth.exception.js';
-import type { M2mAuthModuleOptions } from './auth.module.js';
+import type { M2mAuthModuleOptions } from './auth.options.js';
 import {
   parseRequirement,
-  resolveValues,
   type Requirement,
   type RequirementArgs,
   type RequirementOptions,
@@ -41,7 +42,7 @@ import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpReques
  * `@Scopes(…)` and `@Permissions(…)` of the handler and its controller. `@Public()` opens a route that
  * declares no requirement, on the handler or its controller: a requirement declared anywhere wins (a
  * handler's `@Public()` under a controller's `@Scopes` is refused with a `500` naming it, see
- * {@link M2mAuthGuard.refusePublicOverride}). Registered for every route with `M2mAuthModule.forRoot({ global: true })`,
+ * {@link M2mAuthGuard.refusePublicOverride}). Registered for every route with `M2mAuthModule.forRoot({ protectAllRoutes: true })`,
  * or per controller with `@UseGuards(M2mAuthGuard)`.
  *
  * Failures become an {@link M2mAuthException} (an `HttpException`) with the status, RFC 6750 challenge
@@ -73,11 +74,16 @@ import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpReques
  */
 @Injectable()
 export class M2mAuthGuard implements CanActivate {
+  /** The module's request and response options, resolved by core (`realm` defaulted). */
+  readonly #resolved: ResolvedAdapterOptions<AuthHttpRequest>;
+
   constructor(
     @Inject(Reflector) protected readonly reflector: Reflector,
     @Inject(M2M_AUTH_VERIFIER) protected readonly verifier: Verifier,
     @Inject(M2M_AUTH_OPTIONS) protected readonly options: M2mAuthModuleOptions,
-  ) {}
+  ) {
+    this.#resolved = resolveAdapterOptions(options, verifier, 'M2mAuthGuard');
+  }
 
   /** Lets the request through, or throws an {@link M2mAuthException}. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -88,24 +94,12 @@ export class M2mAuthGuard implements CanActivate {
       this.refusePublicOverride(context);
     }
     const request = this.getRequest(context);
-    let principal: Principal | undefined;
+    const checks = requirements.map(
+      (requirement) => (principal: Principal) => this.authorize(principal, requirement, request, context),
+    );
     try {
-      principal = await this.authenticate(request);
-      if (requirements.length === 0) return true;
-      if (principal === undefined) {
-        // An anonymous request (optional: true) on a route that requires something.
-        const missing = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
-        this.verifier.reportRejection(missing);
-        throw missing;
-      }
-      for (const requirement of requirements) {
-        try {
-          this.authorize(principal, requirement, request, context);
-        } catch (err) {
-          if (err instanceof AuthError) this.verifier.reportRejection(err, principal);
-          throw err;
-        }
-      }
+      // Core decides: the anonymous rule, the checks, and the reporting of each rejection.
+      authorizePrincipal(this.verifier, await this.authenticate(request), checks);
       return true;
     } catch (err) {
       if (err instanceof AuthError) throw this.createException(err, context);
@@ -120,11 +114,8 @@ export class M2mAuthGuard implements CanActivate {
   protected authenticate(request: AuthHttpRequest): Promise<Principal | undefined> {
     const done = authenticationOf(request);
     if (done) return done;
-    const pending = authenticate(this.verifier, toAuthRequest(request), {
-      optional: this.options.optional === true,
-      allowQueryToken: this.options.allowQueryToken === true,
-      allowBodyToken: this.options.allowBodyToken === true,
-    }).then((principal) => {
+    const options = this.#resolved.authentication;
+    const pending = authenticate(this.verifier, toAuthRequest(request), options).then((principal) => {
       request.auth = principal;
       return principal;
     });
@@ -193,9 +184,7 @@ export class M2mAuthGuard implements CanActivate {
     request: AuthHttpRequest,
     context: ExecutionContext,
   ): void {
-    const values = resolveValues(requirement, request, context);
-    if (requirement.kind === 'scope') checkScopes(principal, values, requirement.mode);
-    else checkPermissions(principal, values, requirement.mode);
+    requirementCheck(requirement, [request, context], request.params ?? {})(principal);
   }
 
   /**
@@ -205,7 +194,7 @@ export class M2mAuthGuard implements CanActivate {
   protected createException(error: AuthError, context: ExecutionContext): M2mAuthException {
     const request = this.getRequest(context);
     const body = this.options.errorBody?.(error, request);
-    const exception = new M2mAuthException(error, this.options.realm ?? this.verifier.audiences[0], body);
+    const exception = new M2mAuthException(error, this.#resolved.realm, body);
     setResponseHeaders(this.getResponse(context), exception.headers);
     return exception;
   }

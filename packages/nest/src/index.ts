@@ -1,6 +1,6 @@
 // Inbound
 export { M2mAuthModule } from './auth.module.js';
-export type { M2mAuthModuleOptions, M2mAuthModuleExtras, M2mAuthRequestOptions } from './auth.module.js';
+export type { M2mAuthModuleOptions, M2mAuthModuleExtras, M2mAuthRequestOptions } from './auth.options.js';
 export { M2mAuthGuard, RequireScope, ClientPermission } from './auth.guard.js';
 export { Public, Scopes, Permissions, Principal } from './auth.decorators.js';
 export { M2mAuthException } from './auth.exception.js';

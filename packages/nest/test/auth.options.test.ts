@@ -40,7 +40,7 @@ describe('M2mAuthModule options', () => {
     [{ issuer: ISSUER, audience: '' }, /M2mAuthModule.forRoot: audience/],
     [{ issuer: 'http://id.example', audience: 'api' }, /M2mAuthModule.forRoot: issuer/],
     [{ issuer: ISSUER, audience: 'api', algorithms: ['HS256'] }, /M2mAuthModule.forRoot: algorithms: HS256/],
-    [{ issuer: ISSUER, audience: 'api', global: true, clockTolerance: -1 }, /clockTolerance/],
+    [{ issuer: ISSUER, audience: 'api', protectAllRoutes: true, clockTolerance: -1 }, /clockTolerance/],
   ])("forRoot reports the verifier's own option errors at once: %j", (options, message) => {
     const call = () => M2mAuthModule.forRoot(options as unknown as VerifierOptions);
     expect(call).toThrow(ConfigurationError);
@@ -64,7 +64,7 @@ describe('M2mAuthModule options', () => {
     }
     const verifier = createVerifier({ issuer: ISSUER, audience: 'api' });
     const moduleRef = await Test.createTestingModule({
-      imports: [M2mAuthModule.forRoot({ verifier, global: true })],
+      imports: [M2mAuthModule.forRoot({ verifier, protectAllRoutes: true })],
       controllers: [MeController],
     })
       .overrideProvider(M2mAuthGuard)
