@@ -1,4 +1,4 @@
-import { routeTemplate, type RouteParams } from '@m2m-auth/core';
+import { routeTemplate } from '@m2m-auth/core';
 import type { Request } from 'express';
 
 /**
@@ -15,5 +15,5 @@ import type { Request } from 'express';
  */
 export function fromRoute(template: string): (req: Request) => string {
   const fill = routeTemplate(template, 'fromRoute');
-  return (req) => fill(req.params as RouteParams | undefined);
+  return (req) => fill(req.params);
 }

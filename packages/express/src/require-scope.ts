@@ -1,4 +1,10 @@
-import { defineRequirement, requirementCheck, type RequirementKind, type MatchMode } from '@m2m-auth/core';
+import {
+  defineRequirement,
+  requirementCheck,
+  type MatchMode,
+  type RequirementKind,
+  type RequirementValue,
+} from '@m2m-auth/core';
 import type { Request, RequestHandler } from 'express';
 import { authorize, type AuthorizeOptions } from './authorize.js';
 
@@ -32,16 +38,16 @@ export interface RequireOptions extends AuthorizeOptions {
 function requirementMiddleware(
   kind: RequirementKind,
   origin: string,
-  values: unknown,
+  values: RequiredValues,
   options: RequireOptions,
 ): RequestHandler {
-  const list: readonly unknown[] =
+  const list =
     typeof values === 'string' || typeof values === 'function'
       ? [values]
       : Array.isArray(values)
         ? values
         : [];
-  const requirement = defineRequirement<[Request]>(kind, origin, list, options);
+  const requirement = defineRequirement(kind, origin, list as RequirementValue<[Request]>[], options);
   return authorize((req) => requirementCheck(requirement, [req]), options);
 }
 

@@ -62,9 +62,9 @@ export function parseRequirement(
   origin: string,
   args: readonly unknown[],
 ): Requirement {
-  if (!Array.isArray(args[0])) return defineRequirement(kind, origin, args);
+  if (!Array.isArray(args[0])) return defineRequirement(kind, origin, args as RequirementValue[]);
   if (args.length > 2) {
     throw new ConfigurationError(`${origin}: pass the values, or an array of values and options`);
   }
-  return defineRequirement(kind, origin, args[0] as unknown[], args[1]);
+  return defineRequirement(kind, origin, args[0] as RequirementValue[], args[1] as RequirementOptions);
 }

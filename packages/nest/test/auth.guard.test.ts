@@ -80,7 +80,7 @@ beforeEach(() => {
 
 const bearer = (token: string | undefined) => ({ authorization: `Bearer ${token}` });
 const guardOf = (options: Partial<M2mAuthModuleOptions> = {}) =>
-  new M2mAuthGuard(new Reflector(), verifier, { verifier, ...options } as M2mAuthModuleOptions);
+  new M2mAuthGuard(new Reflector(), verifier, { verifier, ...options });
 
 describe('M2mAuthGuard', () => {
   it('opens a @Public() route without requirements, without authenticating', async () => {

@@ -67,7 +67,7 @@ export function resolveAdapterOptions<Req>(
   verifier: Verifier,
   where: string,
 ): ResolvedAdapterOptions<Req> {
-  checkAdapterOptions(options as AdapterOptions<never>, where);
+  checkAdapterOptions(options, where);
   return Object.freeze({
     realm: options.realm ?? verifier.audiences[0],
     passErrors: options.passErrors === true,

@@ -67,12 +67,12 @@ export interface Requirement<Args extends readonly unknown[] = readonly unknown[
 export function defineRequirement<Args extends readonly unknown[]>(
   kind: RequirementKind,
   origin: string,
-  values: readonly unknown[],
-  options?: unknown,
+  values: readonly RequirementValue<Args>[],
+  options?: RequirementOptions,
 ): Requirement<Args> {
   optionsObject(options, `${origin}: options`);
   const mode = matchMode(
-    (options as RequirementOptions | undefined)?.mode ?? 'all',
+    (options)?.mode ?? 'all',
     `${origin}: options.mode`,
   );
   if (values.length === 0) {
@@ -80,10 +80,13 @@ export function defineRequirement<Args extends readonly unknown[]>(
       `${origin}: name at least one ${kind} (a non-empty string, a non-empty array of them, or a function)`,
     );
   }
-  for (const value of values) if (typeof value !== 'function') checkFixedValue(value, origin, kind);
+  // Checked as unknown: JavaScript callers, and adapters passing their arguments on, may pass anything.
+  for (const value of values as readonly unknown[]) {
+    if (typeof value !== 'function') checkFixedValue(value, origin, kind);
+  }
   return Object.freeze({
     kind,
-    values: Object.freeze([...values]) as readonly RequirementValue<Args>[],
+    values: Object.freeze([...values]),
     mode,
     origin,
   });

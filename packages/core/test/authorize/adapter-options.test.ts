@@ -29,7 +29,7 @@ describe('checkAdapterOptions', () => {
     ['a blank realm', { realm: '  ' }, 'requireAuth: realm must be a string'],
     ['errorBody', { errorBody: {} }, 'requireAuth: errorBody must be a function'],
   ])('refuses a wrong %s, naming it', (_name, options, message) => {
-    const check = () => checkAdapterOptions(options as never, 'requireAuth');
+    const check = () => checkAdapterOptions(options, 'requireAuth');
     expect(check).toThrow(ConfigurationError);
     expect(check).toThrow(message);
   });

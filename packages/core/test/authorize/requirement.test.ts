@@ -34,7 +34,7 @@ describe('defineRequirement', () => {
     ['options not an object', ['a'], 'any', 'RequireScope: options must be an object'],
     ['an unknown mode', ['a'], { mode: 'some' }, "RequireScope: options.mode must be 'all' or 'any'"],
   ])('refuses %s when declared, naming the origin', (_name, values, options, message) => {
-    const define = () => defineRequirement('scope', 'RequireScope', values, options);
+    const define = () => defineRequirement('scope', 'RequireScope', values as never, options as never);
     expect(define).toThrow(ConfigurationError);
     expect(define).toThrow(message);
   });

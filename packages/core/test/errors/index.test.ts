@@ -5,7 +5,6 @@ import {
   CredentialsUnavailableError,
   InvalidTokenResponseError,
   isM2mAuthError,
-  M2mAuthError,
   TokenDiscoveryError,
   TokenEndpointCooldownError,
   TokenRequestError,
@@ -14,6 +13,7 @@ import {
   TokenSourceClosedError,
   type AnyM2mAuthError,
   type AnyOutboundError,
+  type M2mAuthError,
   type M2mAuthErrorCode,
 } from '../../src/errors/index.js';
 
