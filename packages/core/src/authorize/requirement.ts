@@ -71,10 +71,7 @@ export function defineRequirement<Args extends readonly unknown[]>(
   options?: RequirementOptions,
 ): Requirement<Args> {
   optionsObject(options, `${origin}: options`);
-  const mode = matchMode(
-    (options)?.mode ?? 'all',
-    `${origin}: options.mode`,
-  );
+  const mode = matchMode(options?.mode ?? 'all', `${origin}: options.mode`);
   if (values.length === 0) {
     throw new ConfigurationError(
       `${origin}: name at least one ${kind} (a non-empty string, a non-empty array of them, or a function)`,
