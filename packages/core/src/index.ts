@@ -1,13 +1,10 @@
 // Errors
-export { M2mAuthError, ConfigurationError, AuthError, isM2mAuthError } from './errors/index.js';
-export type { AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors/index.js';
-export type {
-  AuthErrorCode,
-  ConfigurationErrorCode,
-  M2mAuthErrorCode,
-  AnyM2mAuthError,
-  AnyOutboundError,
-} from './errors/index.js';
+export { M2mAuthError, ConfigurationError } from './errors/m2m-auth-error.js';
+export { AuthError } from './errors/auth-error.js';
+export type { AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors/auth-error.js';
+export type { AuthErrorCode, ConfigurationErrorCode, M2mAuthErrorCode } from './errors/codes.js';
+export { isM2mAuthError } from './errors/index.js';
+export type { AnyM2mAuthError, AnyOutboundError } from './errors/index.js';
 
 // Inbound: verification
 export { createVerifier } from './verify/create-verifier.js';

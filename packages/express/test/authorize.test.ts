@@ -5,8 +5,8 @@
 import type { RejectionEvent } from '@m2m-auth/core';
 import { requireAuth, requireScope } from '@m2m-auth/express';
 import express5 from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../../test/support/listen.js';
+import { describe, expect, it } from 'vitest';
+import { listen } from '../../../test/support/listen.js';
 import {
   AUDIENCE,
   bearer,
@@ -15,17 +15,17 @@ import {
   useProvider,
   verifierFor,
   versions,
+  useApi,
 } from './support/provider.js';
 
 const provider = useProvider();
 const tokens = provider.tokens;
 
 describe.each(versions)('$name', ({ express }) => {
-  let api: Listening;
   const handled: unknown[] = [];
   let rejections: RejectionEvent[] = [];
 
-  beforeAll(async () => {
+  const api = useApi(() => {
     const verifier = verifierFor(provider.op, (event) => rejections.push(event));
     const app = express();
     app.get('/optional/scoped', requireAuth(verifier, { optional: true }), requireScope('read'), (_q, r) =>
@@ -36,14 +36,10 @@ describe.each(versions)('$name', ({ express }) => {
     );
     app.get('/misconfigured', requireScope('read'), (_q, r) => r.json({ ok: true }));
     app.use(recordingErrorHandler(handled));
-    api = await listen(app);
+    return app;
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
+  const get = api.get;
 
   it('reports an anonymous request refused by a later requirement to onRejection', async () => {
     rejections = [];

@@ -1,16 +1,20 @@
 /** `claimCheck` over real HTTP, on Express 5 and Express 4, with tokens from a real oidc-provider. */
 import { claimCheck, requireAuth } from '@m2m-auth/express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../../test/support/listen.js';
-import { bearer, expectConfigurationError, useProvider, verifierFor, versions } from './support/provider.js';
+import { describe, expect, it } from 'vitest';
+import {
+  bearer,
+  expectConfigurationError,
+  useProvider,
+  verifierFor,
+  versions,
+  useApi,
+} from './support/provider.js';
 
 const provider = useProvider();
 const tokens = provider.tokens;
 
 describe.each(versions)('$name', ({ express }) => {
-  let api: Listening;
-
-  beforeAll(async () => {
+  const api = useApi(() => {
     const app = express();
     app.get(
       '/org/:org',
@@ -18,14 +22,10 @@ describe.each(versions)('$name', ({ express }) => {
       claimCheck((claims, _p, req) => claims.org === req.params.org, { description: 'wrong organization' }),
       (_q, r) => r.json({ ok: true }),
     );
-    api = await listen(app);
+    return app;
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
+  const get = api.get;
 
   it('checks arbitrary claims against the request', async () => {
     expect((await get('/org/acme', bearer(tokens.admin!))).status).toBe(200);

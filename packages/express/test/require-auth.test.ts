@@ -5,8 +5,8 @@ import { createVerifier, type Principal, type RejectionEvent } from '@m2m-auth/c
 import { requireAuth, requirePermission, requireScope } from '@m2m-auth/express';
 import express5, { type ErrorRequestHandler } from 'express';
 import { SignJWT, importJWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../../test/support/listen.js';
+import { describe, expect, it } from 'vitest';
+import { listen } from '../../../test/support/listen.js';
 import {
   AUDIENCE,
   bearer,
@@ -15,6 +15,7 @@ import {
   useProvider,
   verifierFor,
   versions,
+  useApi,
 } from './support/provider.js';
 import type { AuthError } from '@m2m-auth/express';
 
@@ -22,9 +23,7 @@ const provider = useProvider();
 const tokens = provider.tokens;
 
 describe.each(versions)('$name', ({ express }) => {
-  let api: Listening;
-
-  beforeAll(async () => {
+  const api = useApi(() => {
     const verifier = verifierFor(provider.op);
     const app = express();
     app.use(express.urlencoded({ extended: false }));
@@ -46,14 +45,10 @@ describe.each(versions)('$name', ({ express }) => {
     app.post('/form', requireAuth(verifier, { allowBodyToken: true }), (req, res) =>
       res.json({ clientId: req.auth?.clientId }),
     );
-    api = await listen(app);
+    return app;
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
+  const get = api.get;
 
   it('accepts a real token and sets req.auth', async () => {
     const res = await get('/me', bearer(tokens.admin!));

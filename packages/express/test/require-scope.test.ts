@@ -3,8 +3,7 @@
  * real oidc-provider.
  */
 import { requireAuth, requirePermission, requireScope } from '@m2m-auth/express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../../test/support/listen.js';
+import { describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
   bearer,
@@ -13,16 +12,16 @@ import {
   useProvider,
   verifierFor,
   versions,
+  useApi,
 } from './support/provider.js';
 
 const provider = useProvider();
 const tokens = provider.tokens;
 
 describe.each(versions)('$name', ({ express }) => {
-  let api: Listening;
   const handled: unknown[] = [];
 
-  beforeAll(async () => {
+  const api = useApi(() => {
     const app = express();
     const auth = requireAuth(verifierFor(provider.op));
     app.get(
@@ -67,14 +66,10 @@ describe.each(versions)('$name', ({ express }) => {
     );
     app.get('/literal', auth, requireScope('project-{id}'), (_q, r) => r.json({ passed: true }));
     app.use(recordingErrorHandler(handled));
-    api = await listen(app);
+    return app;
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
+  const get = api.get;
 
   it('derives the required scope from a route parameter', async () => {
     expect((await get('/projects/1/tables', bearer(tokens.admin!))).status).toBe(200);

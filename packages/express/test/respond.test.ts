@@ -3,8 +3,7 @@
  * (`passErrors`), over real HTTP on Express 5 and Express 4.
  */
 import { AuthError, requireAuth, requireScope } from '@m2m-auth/express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../../test/support/listen.js';
+import { describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
   bearer,
@@ -12,16 +11,16 @@ import {
   useProvider,
   verifierFor,
   versions,
+  useApi,
 } from './support/provider.js';
 
 const provider = useProvider();
 const tokens = provider.tokens;
 
 describe.each(versions)('$name', ({ express }) => {
-  let api: Listening;
   const handled: unknown[] = [];
 
-  beforeAll(async () => {
+  const api = useApi(() => {
     const verifier = verifierFor(provider.op);
     const app = express();
     app.get(
@@ -43,14 +42,10 @@ describe.each(versions)('$name', ({ express }) => {
       (_q, r) => r.json({ ok: true }),
     );
     app.use(recordingErrorHandler(handled));
-    api = await listen(app);
+    return app;
   });
 
-  afterAll(async () => {
-    await api?.close();
-  });
-
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${api.url}${path}`, { headers });
+  const get = api.get;
 
   it('honours realm and a custom error body', async () => {
     const res = await get('/custom');

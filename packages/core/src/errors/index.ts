@@ -11,22 +11,11 @@ import type {
   TokenSourceClosedError,
 } from './outbound-errors.js';
 
-export type { AuthErrorCode, ConfigurationErrorCode, M2mAuthErrorCode, OutboundErrorCode } from './codes.js';
-export { M2mAuthError, ConfigurationError } from './m2m-auth-error.js';
-export { AuthError } from './auth-error.js';
-export type { AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './auth-error.js';
-export {
-  OutboundError,
-  TokenRequestError,
-  TokenEndpointCooldownError,
-  TokenRequestTimeoutError,
-  TokenRequestNetworkError,
-  InvalidTokenResponseError,
-  TokenDiscoveryError,
-  CredentialsUnavailableError,
-  TokenSourceClosedError,
-} from './outbound-errors.js';
-export type { TokenRequestErrorOptions, InvalidTokenResponseReason } from './outbound-errors.js';
+// The package index re-exports each of these by name; this barrel serves core's own modules.
+export * from './codes.js';
+export * from './m2m-auth-error.js';
+export * from './auth-error.js';
+export * from './outbound-errors.js';
 
 /**
  * Every concrete outbound error class: `switch (err.code)` narrows to one of them.

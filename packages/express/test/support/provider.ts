@@ -13,6 +13,8 @@ import { AuthError } from '@m2m-auth/express';
 import express5, { type ErrorRequestHandler } from 'express';
 import express4 from 'express4';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { RequestListener } from 'node:http';
+import { listen, type Listening } from '../../../../test/support/listen.js';
 import { startOidcProvider, type RunningProvider } from '../../../../test/support/oidc-provider.js';
 
 export const AUDIENCE = 'https://api.example';
@@ -83,6 +85,35 @@ export function verifierFor(op: RunningProvider, onRejection?: (event: Rejection
     claims: keycloak({ clientId: 'api' }),
     ...(onRejection ? { onRejection } : {}),
   });
+}
+
+/** The app a file's cases call, served on 127.0.0.1 for the duration of the enclosing block. */
+export interface Api {
+  /** Where it listens (set in `beforeAll`). */
+  readonly url: string;
+  /** A `GET` of `path` with `headers`. */
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** Builds the app with `build` before the block's tests and stops it after them. */
+export function useApi(build: () => RequestListener): Api {
+  let listening: Listening | undefined;
+  beforeAll(async () => {
+    listening = await listen(build());
+  });
+  afterAll(async () => {
+    await listening?.close();
+  });
+  const url = (): string => {
+    if (!listening) throw new Error('the app is not listening yet');
+    return listening.url;
+  };
+  return {
+    get url() {
+      return url();
+    },
+    get: (path, headers = {}) => fetch(`${url()}${path}`, { headers }),
+  };
 }
 
 export const bearer = (t: string): Record<string, string> => ({ authorization: `Bearer ${t}` });
