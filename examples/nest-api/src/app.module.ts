@@ -33,7 +33,7 @@ export class AppModule {
             audience: env.get('AUDIENCE', 'https://tables.example', { infer: true }),
             claims: keycloak({ clientId: env.get('ROLES_CLIENT', 'tables-api', { infer: true }) }),
           }),
-          global: true,
+          protectAllRoutes: true,
         }),
         M2mHttpModule.registerAsync({
           name: INGESTION,

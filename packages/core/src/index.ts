@@ -1,6 +1,10 @@
 // Errors
-export { M2mAuthError, ConfigurationError, AuthError } from './errors.js';
-export type { AuthErrorCode, AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors.js';
+export { M2mAuthError, ConfigurationError } from './errors/m2m-auth-error.js';
+export { AuthError } from './errors/auth-error.js';
+export type { AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors/auth-error.js';
+export type { AuthErrorCode, ConfigurationErrorCode, M2mAuthErrorCode } from './errors/codes.js';
+export { isM2mAuthError } from './errors/index.js';
+export type { AnyM2mAuthError, AnyOutboundError } from './errors/index.js';
 
 // Inbound: verification
 export { createVerifier } from './verify/create-verifier.js';
@@ -18,7 +22,25 @@ export type { Principal, TokenClaims } from './principal/principal.js';
 export { keycloak, auth0, entra } from './principal/claim-mappers.js';
 export type { ClaimMapper, KeycloakMapperOptions } from './principal/claim-mappers.js';
 export { checkScopes, checkPermissions, checkClaims } from './principal/checks.js';
-export type { MatchMode, ClaimPredicate } from './principal/checks.js';
+export type { ClaimPredicate } from './principal/checks.js';
+
+// Inbound: authorization, the step every adapter maps onto
+export { authorize, authorizePrincipal, requirementCheck, defineClaimsCheck } from './authorize/authorize.js';
+export type { AuthorizationCheck, AuthorizeRequestOptions, ClaimsPredicate } from './authorize/authorize.js';
+export { defineRequirement, resolveRequirement } from './authorize/requirement.js';
+export type { Requirement, RequirementValue, RequirementOptions } from './authorize/requirement.js';
+export type { MatchMode, RequirementKind } from './authorize/required-values.js';
+export { fillRouteTemplate, routeTemplate } from './authorize/route-template.js';
+export type { RouteParams } from './authorize/route-template.js';
+export {
+  checkAdapterOptions,
+  resolveAdapterOptions,
+  errorAnswer,
+  errorForApp,
+} from './authorize/adapter-options.js';
+export type { AdapterOptions, ResolvedAdapterOptions, ErrorAnswer } from './authorize/adapter-options.js';
+export { authorizationHeader } from './authorize/raw-authorization.js';
+export { isVerifier, sharedVerifier } from './authorize/shared-verifier.js';
 
 // Outbound
 export {
@@ -31,8 +53,12 @@ export {
   TokenDiscoveryError,
   CredentialsUnavailableError,
   TokenSourceClosedError,
-} from './errors.js';
-export type { OutboundErrorCode, TokenRequestErrorOptions, InvalidTokenResponseReason } from './errors.js';
+} from './errors/index.js';
+export type {
+  OutboundErrorCode,
+  TokenRequestErrorOptions,
+  InvalidTokenResponseReason,
+} from './errors/index.js';
 export type { Token, TokenSource } from './tokens/token-source.js';
 export { ClientCredentials } from './tokens/client-credentials.js';
 export type { ClientCredentialsOptions } from './tokens/client-credentials.js';

@@ -1,7 +1,6 @@
-import { checkClaims, ConfigurationError, type Principal } from '@m2m-auth/core';
+import { defineClaimsCheck, type ClaimsPredicate } from '@m2m-auth/core';
 import type { Request, RequestHandler } from 'express';
 import { authorize, type AuthorizeOptions } from './authorize.js';
-import { optionalString, optionsObject } from './validate.js';
 
 /** Options of {@link claimCheck}. */
 export interface ClaimCheckOptions extends AuthorizeOptions {
@@ -25,16 +24,9 @@ export interface ClaimCheckOptions extends AuthorizeOptions {
  * ```
  */
 export function claimCheck(
-  predicate: (claims: Principal['claims'], principal: Principal, req: Request) => boolean,
+  predicate: ClaimsPredicate<[req: Request]>,
   options: ClaimCheckOptions = {},
 ): RequestHandler {
-  if (typeof predicate !== 'function') {
-    throw new ConfigurationError('claimCheck: predicate must be a function');
-  }
-  optionsObject(options, 'claimCheck: options');
-  optionalString(options.description, 'claimCheck: options.description');
-  return authorize(
-    (principal, req) => checkClaims(principal, (claims, p) => predicate(claims, p, req), options.description),
-    options,
-  );
+  const checkFor = defineClaimsCheck('claimCheck', predicate, options);
+  return authorize((req) => checkFor(req), options);
 }

@@ -1,7 +1,5 @@
-import { ConfigurationError } from '@m2m-auth/core';
+import { routeTemplate } from '@m2m-auth/core';
 import type { Request } from 'express';
-
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
  * A requirement filled from the route parameters, for `requireScope` and `requirePermission`: each
@@ -16,15 +14,6 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * ```
  */
 export function fromRoute(template: string): (req: Request) => string {
-  if (typeof template !== 'string' || template.trim() === '' || !template.match(PLACEHOLDER)) {
-    throw new ConfigurationError('fromRoute: template must be a string with a {name} placeholder');
-  }
-  return (req) =>
-    template.replace(PLACEHOLDER, (_match, name: string) => {
-      const value: unknown = (req.params as Record<string, unknown> | undefined)?.[name];
-      if (typeof value !== 'string' || value === '') {
-        throw new ConfigurationError(`fromRoute: the route has no parameter '${name}' for '${template}'`);
-      }
-      return value;
-    });
+  const fill = routeTemplate(template, 'fromRoute');
+  return (req) => fill(req.params);
 }

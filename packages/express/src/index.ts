@@ -3,7 +3,7 @@ import './augment.js';
 export { requireAuth } from './require-auth.js';
 export type { RequireAuthOptions, RequireAuthMiddlewareOptions } from './require-auth.js';
 export { requireScope, requirePermission } from './require-scope.js';
-export type { Requirement, RequireOptions } from './require-scope.js';
+export type { RequiredValues, Requirement, RequireOptions } from './require-scope.js';
 export { fromRoute } from './from-route.js';
 export { claimCheck } from './claim-check.js';
 export type { ClaimCheckOptions } from './claim-check.js';

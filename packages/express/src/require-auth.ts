@@ -2,17 +2,19 @@ import {
   AuthError,
   ConfigurationError,
   authenticate,
-  createVerifier,
+  checkAdapterOptions,
+  isVerifier,
+  resolveAdapterOptions,
+  sharedVerifier,
   type AuthenticateOptions,
   type Verifier,
   type VerifierOptions,
 } from '@m2m-auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import './augment.js';
-import { fail, setContext, type AuthContext } from './context.js';
+import { setContext, type AuthContext } from './context.js';
 import { toAuthRequest } from './request.js';
-import { createResponder, type ResponseOptions } from './respond.js';
-import { optionalBoolean, optionalFunction, optionalString, optionsObject } from './validate.js';
+import { fail, type ResponseOptions } from './respond.js';
 
 /** Options of {@link requireAuth} when given a verifier. */
 export type RequireAuthMiddlewareOptions = AuthenticateOptions & ResponseOptions;
@@ -20,63 +22,41 @@ export type RequireAuthMiddlewareOptions = AuthenticateOptions & ResponseOptions
 /** Options of {@link requireAuth}: the verifier's, the request's and the response's. */
 export type RequireAuthOptions = VerifierOptions & RequireAuthMiddlewareOptions;
 
-function isVerifier(value: unknown): value is Verifier {
-  return typeof value === 'object' && value !== null && typeof (value as Verifier).verify === 'function';
-}
-
-/** Checks the request and response options, naming the one that is wrong. */
-function validateMiddlewareOptions(options: RequireAuthMiddlewareOptions): void {
-  for (const name of ['optional', 'allowQueryToken', 'allowBodyToken', 'passErrors'] as const) {
-    optionalBoolean(options[name], `requireAuth: ${name}`);
-  }
-  optionalString(options.realm, 'requireAuth: realm');
-  optionalFunction(options.errorBody, 'requireAuth: errorBody');
-}
-
-/** Builds the verifier and the context shared by every middleware of this package. */
+/**
+ * The verifier and the resolved options shared by every middleware of this package: the verifier
+ * passed in, or the one built from that options object (see `sharedVerifier`).
+ */
 export function resolveAuth(
   auth: RequireAuthOptions | Verifier,
   options: RequireAuthMiddlewareOptions = {},
-): { verifier: Verifier; context: AuthContext; authOptions: AuthenticateOptions } {
-  optionsObject(options, 'requireAuth: options');
+): AuthContext {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigurationError('requireAuth: options must be an object');
+  }
   if (typeof auth !== 'object' || auth === null) {
     throw new ConfigurationError('requireAuth: pass verifier options or a verifier');
   }
   const merged: RequireAuthMiddlewareOptions = isVerifier(auth) ? options : { ...auth, ...options };
-  validateMiddlewareOptions(merged);
-  const verifier = isVerifier(auth) ? auth : createVerifier(auth);
-  const realm = merged.realm ?? verifier.audiences[0];
-  return {
-    verifier,
-    authOptions: {
-      optional: merged.optional === true,
-      allowQueryToken: merged.allowQueryToken === true,
-      allowBodyToken: merged.allowBodyToken === true,
-    },
-    context: {
-      respond: createResponder(merged, realm),
-      realm,
-      passErrors: merged.passErrors === true,
-      report: (error, principal) => verifier.reportRejection(error, principal),
-    },
-  };
+  checkAdapterOptions(merged, 'requireAuth');
+  const verifier = sharedVerifier(auth);
+  return { verifier, options: resolveAdapterOptions(merged, verifier, 'requireAuth') };
 }
 
 /** Runs authentication for one request: sets `req.auth` and the context, or answers the failure. */
 export function runAuthentication(
-  resolved: ReturnType<typeof resolveAuth>,
+  context: AuthContext,
   req: Request,
   res: Response,
   next: NextFunction,
 ): void {
-  setContext(req, resolved.context);
-  authenticate(resolved.verifier, toAuthRequest(req), resolved.authOptions).then(
+  setContext(req, context);
+  authenticate(context.verifier, toAuthRequest(req), context.options.authentication).then(
     (principal) => {
       req.auth = principal;
       next();
     },
     (err: unknown) => {
-      if (err instanceof AuthError) fail(resolved.context, err, req, res, next);
+      if (err instanceof AuthError) fail(context, err, req, res, next);
       else next(err);
     },
   );
@@ -89,6 +69,10 @@ export function runAuthentication(
  * - Bad, expired or unverifiable token: `401` `invalid_token`, never downgraded to anonymous.
  * - Malformed header, two credentials, or a query/body token when not enabled: `400` `invalid_request`.
  * - Issuer or keys unreachable with nothing cached: `503`.
+ *
+ * Verifier options are turned into a verifier once per options object: middleware given the same
+ * object (`requireAuth(auth)`, `requireScope(…, { auth })`) share one verifier and its caches. Or build
+ * one with `createVerifier` and pass it.
  *
  * @param auth Verifier options, or a verifier shared with other middleware.
  * @param options With a verifier: the request options (`optional`, `allowQueryToken`, `allowBodyToken`)
@@ -105,6 +89,6 @@ export function requireAuth(
   auth: RequireAuthOptions | Verifier,
   options?: RequireAuthMiddlewareOptions,
 ): RequestHandler {
-  const resolved = resolveAuth(auth, options);
-  return (req, res, next) => runAuthentication(resolved, req, res, next);
+  const context = resolveAuth(auth, options);
+  return (req, res, next) => runAuthentication(context, req, res, next);
 }

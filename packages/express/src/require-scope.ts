@@ -1,13 +1,32 @@
-import { checkPermissions, checkScopes, ConfigurationError, type MatchMode } from '@m2m-auth/core';
+import {
+  defineRequirement,
+  requirementCheck,
+  type MatchMode,
+  type RequirementKind,
+  type RequirementValue,
+} from '@m2m-auth/core';
 import type { Request, RequestHandler } from 'express';
 import { authorize, type AuthorizeOptions } from './authorize.js';
-import { optionsObject } from './validate.js';
 
 /**
- * Required scopes or permissions: fixed (one value, or a non-empty list), or computed from the request
- * (e.g. a route parameter). Values are non-empty and hold no whitespace.
+ * Required scopes or permissions, as `requireScope` and `requirePermission` take them: fixed (one
+ * value, or a non-empty list), or computed from the request (e.g. a route parameter, see `fromRoute`).
+ * Fixed values are non-empty and hold no whitespace.
+ *
+ * @example
+ * ```ts
+ * const scopes: RequiredValues = (req) => `project-${req.params.id}`;
+ * ```
  */
-export type Requirement = string | readonly string[] | ((req: Request) => string | readonly string[]);
+export type RequiredValues = string | readonly string[] | ((req: Request) => string | readonly string[]);
+
+/**
+ * The former name of {@link RequiredValues}. (`Requirement` of `@m2m-auth/core` and `@m2m-auth/nest` is
+ * the checked requirement those values become.)
+ *
+ * @deprecated Use {@link RequiredValues}.
+ */
+export type Requirement = RequiredValues;
 
 /** Options of {@link requireScope} and {@link requirePermission}. */
 export interface RequireOptions extends AuthorizeOptions {
@@ -15,66 +34,21 @@ export interface RequireOptions extends AuthorizeOptions {
   mode?: MatchMode;
 }
 
-/**
- * The values of a requirement, or `undefined` when there are none. Fixed values must be non-empty and
- * hold no whitespace. Computed ones must be non-empty strings (an empty one is a missing parameter: a
- * programming error) but may hold whitespace, even be nothing else: that comes from the request (a
- * route parameter `%20`) and simply matches no scope, a 403 rather than a 500 a caller could provoke.
- */
-function values(origin: string, kind: string, value: unknown, fixed: boolean): readonly string[] | undefined {
-  const list: readonly unknown[] | undefined =
-    typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
-  if (!list || list.length === 0) return undefined;
-  for (const item of list) {
-    if (typeof item !== 'string' || item === '' || (fixed && item.trim() === '')) {
-      throw new ConfigurationError(`${origin}: each ${kind} must be a non-empty string`);
-    }
-    if (fixed && /\s/.test(item)) {
-      throw new ConfigurationError(`${origin}: ${kind} '${item}' contains whitespace`);
-    }
-  }
-  return list as readonly string[];
-}
-
-/**
- * Checks the requirement and the options when the middleware is created, and returns what computes the
- * values per request. A requirement that comes out empty at request time throws a
- * {@link ConfigurationError} there: a server error (500), never a pass.
- */
-function parse(
+/** The middleware for `values`, checked now by core (`defineRequirement`), resolved per request. */
+function requirementMiddleware(
+  kind: RequirementKind,
   origin: string,
-  kind: string,
-  requirement: unknown,
-  options: unknown,
-): { resolve: (req: Request) => readonly string[]; mode: MatchMode } {
-  optionsObject(options, `${origin}: options`);
-  const mode: unknown = (options as RequireOptions | undefined)?.mode ?? 'all';
-  if (mode !== 'all' && mode !== 'any') {
-    throw new ConfigurationError(`${origin}: options.mode must be 'all' or 'any'`);
-  }
-  if (typeof requirement === 'function') {
-    const compute = requirement as (req: Request) => unknown;
-    return {
-      mode,
-      resolve: (req) => {
-        const list = values(origin, kind, compute(req), false);
-        if (!list) {
-          throw new ConfigurationError(
-            `${origin}: the ${kind} function must return a non-empty string or a non-empty array of them`,
-          );
-        }
-        return list;
-      },
-    };
-  }
-  const fixed = values(origin, kind, requirement, true);
-  if (!fixed) {
-    throw new ConfigurationError(
-      `${origin}: name at least one ${kind} (a non-empty string, a non-empty array of them, or a function)`,
-    );
-  }
-  const frozen = Object.freeze([...fixed]);
-  return { mode, resolve: () => frozen };
+  values: RequiredValues,
+  options: RequireOptions,
+): RequestHandler {
+  const list =
+    typeof values === 'string' || typeof values === 'function'
+      ? [values]
+      : Array.isArray(values)
+        ? values
+        : [];
+  const requirement = defineRequirement(kind, origin, list as RequirementValue<[Request]>[], options);
+  return authorize((req) => requirementCheck(requirement, [req]), options);
 }
 
 /**
@@ -92,9 +66,8 @@ function parse(
  * app.get('/v1/admin', requireScope(['admin', 'ops'], { mode: 'any' }), handler);
  * ```
  */
-export function requireScope(scopes: Requirement, options: RequireOptions = {}): RequestHandler {
-  const { resolve, mode } = parse('requireScope', 'scope', scopes, options);
-  return authorize((principal, req) => checkScopes(principal, resolve(req), mode), options);
+export function requireScope(scopes: RequiredValues, options: RequireOptions = {}): RequestHandler {
+  return requirementMiddleware('scope', 'requireScope', scopes, options);
 }
 
 /**
@@ -110,7 +83,6 @@ export function requireScope(scopes: Requirement, options: RequireOptions = {}):
  * app.post('/v1/clients', requirePermission('AdministerClients'), createClient);
  * ```
  */
-export function requirePermission(permissions: Requirement, options: RequireOptions = {}): RequestHandler {
-  const { resolve, mode } = parse('requirePermission', 'permission', permissions, options);
-  return authorize((principal, req) => checkPermissions(principal, resolve(req), mode), options);
+export function requirePermission(permissions: RequiredValues, options: RequireOptions = {}): RequestHandler {
+  return requirementMiddleware('permission', 'requirePermission', permissions, options);
 }

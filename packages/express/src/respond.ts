@@ -1,5 +1,6 @@
-import type { AuthError } from '@m2m-auth/core';
-import type { Request, Response } from 'express';
+import { errorAnswer, errorForApp, type AuthError } from '@m2m-auth/core';
+import type { NextFunction, Request, Response } from 'express';
+import type { AuthContext } from './context.js';
 
 /** How authentication and authorization failures are answered. */
 export interface ResponseOptions {
@@ -19,13 +20,22 @@ export interface ResponseOptions {
   errorBody?: (error: AuthError, req: Request) => unknown;
 }
 
-/** Answers an {@link AuthError}: status, RFC 6750 challenge, JSON body; never a stack trace. */
-export type Responder = (error: AuthError, req: Request, res: Response) => void;
-
-/** The responder for `options`, with `realm` already resolved (`options.realm` or the default). */
-export function createResponder(options: ResponseOptions, realm: string | undefined): Responder {
-  return (error, req, res) => {
-    res.status(error.status).set(error.responseHeaders(realm));
-    res.json(options.errorBody ? options.errorBody(error, req) : error.toJSON());
-  };
+/**
+ * Answers a rejection (status, RFC 6750 challenge, JSON body; never a stack trace), or hands it to the
+ * app's error handler with `passErrors`.
+ */
+export function fail(
+  context: AuthContext,
+  error: AuthError,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+): void {
+  if (context.options.passErrors) {
+    next(errorForApp(error, context.options));
+    return;
+  }
+  const answer = errorAnswer(error, context.options, req);
+  res.status(answer.status).set(answer.headers);
+  res.json(answer.body);
 }

@@ -10,7 +10,7 @@ import {
 import type { AuthHttpRequest } from './auth.request.js';
 
 /**
- * Opens a route (or every route of a controller) that the global guard (`forRoot({ global: true })`)
+ * Opens a route (or every route of a controller) that the global guard (`forRoot({ protectAllRoutes: true })`)
  * or `@UseGuards(M2mAuthGuard)` would protect. A requirement declared anywhere wins, so nothing is
  * opened by accident: a route that declares `@Scopes`/`@Permissions` (on the handler or on its
  * controller), or uses `RequireScope`/`ClientPermission`, stays protected. A handler's `@Public()`

@@ -1,19 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  mixin,
-  type CanActivate,
-  type ExecutionContext,
-  type Type,
-} from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   AuthError,
   ConfigurationError,
   authenticate,
-  checkPermissions,
-  checkScopes,
+  authorizePrincipal,
+  requirementCheck,
+  resolveAdapterOptions,
   type Principal,
+  type ResolvedAdapterOptions,
   type Verifier,
 } from '@m2m-auth/core';
 import {
@@ -24,15 +19,8 @@ import {
   SCOPES_KEY,
 } from './auth.constants.js';
 import { M2mAuthException, setResponseHeaders } from './auth.exception.js';
-import type { M2mAuthModuleOptions } from './auth.module.js';
-import {
-  parseRequirement,
-  resolveValues,
-  type Requirement,
-  type RequirementArgs,
-  type RequirementOptions,
-  type RequirementValue,
-} from './auth.requirements.js';
+import type { M2mAuthModuleOptions } from './auth.options.js';
+import type { Requirement } from './auth.requirements.js';
 import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpRequest } from './auth.request.js';
 
 /**
@@ -41,7 +29,7 @@ import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpReques
  * `@Scopes(…)` and `@Permissions(…)` of the handler and its controller. `@Public()` opens a route that
  * declares no requirement, on the handler or its controller: a requirement declared anywhere wins (a
  * handler's `@Public()` under a controller's `@Scopes` is refused with a `500` naming it, see
- * {@link M2mAuthGuard.refusePublicOverride}). Registered for every route with `M2mAuthModule.forRoot({ global: true })`,
+ * {@link M2mAuthGuard.refusePublicOverride}). Registered for every route with `M2mAuthModule.forRoot({ protectAllRoutes: true })`,
  * or per controller with `@UseGuards(M2mAuthGuard)`.
  *
  * Failures become an {@link M2mAuthException} (an `HttpException`) with the status, RFC 6750 challenge
@@ -73,11 +61,16 @@ import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpReques
  */
 @Injectable()
 export class M2mAuthGuard implements CanActivate {
+  /** The module's request and response options, resolved by core (`realm` defaulted). */
+  readonly #resolved: ResolvedAdapterOptions<AuthHttpRequest>;
+
   constructor(
     @Inject(Reflector) protected readonly reflector: Reflector,
     @Inject(M2M_AUTH_VERIFIER) protected readonly verifier: Verifier,
     @Inject(M2M_AUTH_OPTIONS) protected readonly options: M2mAuthModuleOptions,
-  ) {}
+  ) {
+    this.#resolved = resolveAdapterOptions(options, verifier, 'M2mAuthGuard');
+  }
 
   /** Lets the request through, or throws an {@link M2mAuthException}. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -88,24 +81,12 @@ export class M2mAuthGuard implements CanActivate {
       this.refusePublicOverride(context);
     }
     const request = this.getRequest(context);
-    let principal: Principal | undefined;
+    const checks = requirements.map(
+      (requirement) => (principal: Principal) => this.authorize(principal, requirement, request, context),
+    );
     try {
-      principal = await this.authenticate(request);
-      if (requirements.length === 0) return true;
-      if (principal === undefined) {
-        // An anonymous request (optional: true) on a route that requires something.
-        const missing = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
-        this.verifier.reportRejection(missing);
-        throw missing;
-      }
-      for (const requirement of requirements) {
-        try {
-          this.authorize(principal, requirement, request, context);
-        } catch (err) {
-          if (err instanceof AuthError) this.verifier.reportRejection(err, principal);
-          throw err;
-        }
-      }
+      // Core decides: the anonymous rule, the checks, and the reporting of each rejection.
+      authorizePrincipal(this.verifier, await this.authenticate(request), checks);
       return true;
     } catch (err) {
       if (err instanceof AuthError) throw this.createException(err, context);
@@ -120,11 +101,8 @@ export class M2mAuthGuard implements CanActivate {
   protected authenticate(request: AuthHttpRequest): Promise<Principal | undefined> {
     const done = authenticationOf(request);
     if (done) return done;
-    const pending = authenticate(this.verifier, toAuthRequest(request), {
-      optional: this.options.optional === true,
-      allowQueryToken: this.options.allowQueryToken === true,
-      allowBodyToken: this.options.allowBodyToken === true,
-    }).then((principal) => {
+    const options = this.#resolved.authentication;
+    const pending = authenticate(this.verifier, toAuthRequest(request), options).then((principal) => {
       request.auth = principal;
       return principal;
     });
@@ -193,9 +171,7 @@ export class M2mAuthGuard implements CanActivate {
     request: AuthHttpRequest,
     context: ExecutionContext,
   ): void {
-    const values = resolveValues(requirement, request, context);
-    if (requirement.kind === 'scope') checkScopes(principal, values, requirement.mode);
-    else checkPermissions(principal, values, requirement.mode);
+    requirementCheck(requirement, [request, context], request.params ?? {})(principal);
   }
 
   /**
@@ -205,7 +181,7 @@ export class M2mAuthGuard implements CanActivate {
   protected createException(error: AuthError, context: ExecutionContext): M2mAuthException {
     const request = this.getRequest(context);
     const body = this.options.errorBody?.(error, request);
-    const exception = new M2mAuthException(error, this.options.realm ?? this.verifier.audiences[0], body);
+    const exception = new M2mAuthException(error, this.#resolved.realm, body);
     setResponseHeaders(this.getResponse(context), exception.headers);
     return exception;
   }
@@ -214,61 +190,4 @@ export class M2mAuthGuard implements CanActivate {
   protected canActivateOther(_context: ExecutionContext): boolean | Promise<boolean> {
     return false;
   }
-}
-
-function requirementGuard(requirement: Requirement): Type<CanActivate> {
-  class RequirementGuard extends M2mAuthGuard {
-    protected override getRequirements(context: ExecutionContext): Requirement[] {
-      return [requirement, ...super.getRequirements(context)];
-    }
-  }
-  return mixin(RequirementGuard);
-}
-
-/**
- * A guard requiring scopes of the caller's token (exact match: `project-X2` does not satisfy
- * `project-X`); a missing one answers `403 insufficient_scope` with `scope="…"`. It authenticates the
- * request when no guard has yet, and also enforces the route's `@Scopes`/`@Permissions`; `@Public()`
- * does not open it.
- *
- * Values are literals, templates filled from the route parameters (`'project-{id}'`), or functions of
- * the request. Every value is required; `RequireScope([a, b], { mode: 'any' })` requires one.
- *
- * @example
- * ```ts
- * @Get('projects/:id/tables')
- * @UseGuards(RequireScope('project-{id}'))
- * list(@Param('id') id: string) {}
- *
- * @UseGuards(RequireScope(['tables:read', 'tables:admin'], { mode: 'any' }))
- * ```
- */
-export function RequireScope(...scopes: RequirementValue[]): Type<CanActivate>;
-export function RequireScope(
-  scopes: readonly RequirementValue[],
-  options?: RequirementOptions,
-): Type<CanActivate>;
-export function RequireScope(...args: RequirementArgs): Type<CanActivate> {
-  return requirementGuard(parseRequirement('scope', 'RequireScope', args));
-}
-
-/**
- * A guard requiring permissions (roles) of the calling client, as the verifier's claim mapper fills
- * them (`keycloak({ clientId })` reads the client roles of `resource_access`); a missing one answers
- * `403 insufficient_scope`. Otherwise as {@link RequireScope}.
- *
- * @example
- * ```ts
- * @Post('clients')
- * @UseGuards(ClientPermission('AdministerClients'))
- * create(@Principal() caller: PrincipalType) {}
- * ```
- */
-export function ClientPermission(...permissions: RequirementValue[]): Type<CanActivate>;
-export function ClientPermission(
-  permissions: readonly RequirementValue[],
-  options?: RequirementOptions,
-): Type<CanActivate>;
-export function ClientPermission(...args: RequirementArgs): Type<CanActivate> {
-  return requirementGuard(parseRequirement('permission', 'ClientPermission', args));
 }

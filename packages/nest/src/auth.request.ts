@@ -1,4 +1,4 @@
-import type { AuthRequest, Principal } from '@m2m-auth/core';
+import { authorizationHeader, type AuthRequest, type Principal } from '@m2m-auth/core';
 
 /**
  * The parts of a request that the guards read: an Express `Request` or a Fastify `FastifyRequest`
@@ -32,19 +32,12 @@ type WithState = AuthHttpRequest & { [STATE]?: Promise<Principal | undefined> };
 
 /**
  * Maps a request to the neutral shape of `@m2m-auth/core`. Node keeps only the first of repeated
- * `Authorization` headers in `headers`, so they are read from `rawHeaders` to catch two credentials.
+ * `Authorization` headers in `headers`, so they are read from the Node request's `rawHeaders` (Express'
+ * own, Fastify's `raw`) to catch two credentials.
  */
 export function toAuthRequest(request: AuthHttpRequest): AuthRequest {
   const raw = request.rawHeaders ?? request.raw?.rawHeaders;
-  let authorization: string | readonly string[] | undefined = request.headers.authorization;
-  if (raw) {
-    const found: string[] = [];
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!;
-      if (name.length === 13 && name.toLowerCase() === 'authorization') found.push(raw[i + 1]!);
-    }
-    authorization = found.length === 0 ? undefined : found.length === 1 ? found[0] : found;
-  }
+  const authorization = raw ? authorizationHeader(raw) : request.headers.authorization;
   return {
     headers: { authorization, 'content-type': request.headers['content-type'] },
     method: request.method,

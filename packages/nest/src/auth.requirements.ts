@@ -1,6 +1,14 @@
 import type { ExecutionContext } from '@nestjs/common';
-import { ConfigurationError, type MatchMode } from '@m2m-auth/core';
+import {
+  ConfigurationError,
+  defineRequirement,
+  type Requirement as CoreRequirement,
+  type RequirementOptions,
+  type RequirementValue as CoreRequirementValue,
+} from '@m2m-auth/core';
 import type { AuthHttpRequest } from './auth.request.js';
+
+export type { RequirementOptions } from '@m2m-auth/core';
 
 /**
  * One required scope or permission:
@@ -14,21 +22,7 @@ import type { AuthHttpRequest } from './auth.request.js';
  * const scope: RequirementValue = (req) => `project-${req.params?.id ?? ''}`;
  * ```
  */
-export type RequirementValue =
-  string | ((request: AuthHttpRequest, context: ExecutionContext) => string | readonly string[]);
-
-/**
- * Options of the requirement guards and decorators.
- *
- * @example
- * ```ts
- * @UseGuards(RequireScope(['tables:read', 'tables:admin'], { mode: 'any' }))
- * ```
- */
-export interface RequirementOptions {
-  /** Whether every listed value is required (`all`) or one is enough (`any`). Default is `all`. */
-  mode?: MatchMode;
-}
+export type RequirementValue = CoreRequirementValue<[request: AuthHttpRequest, context: ExecutionContext]>;
 
 /**
  * The arguments of `RequireScope`, `ClientPermission`, `@Scopes` and `@Permissions`: the values, or an
@@ -44,8 +38,9 @@ export type RequirementArgs =
   RequirementValue[] | [values: readonly RequirementValue[], options?: RequirementOptions];
 
 /**
- * A requirement as the decorators store it and the guards check it; what
- * `M2mAuthGuard.getRequirements()` returns, for subclasses.
+ * A requirement as the decorators store it and the guards check it (core's `Requirement`, its
+ * functions taking the request and the execution context); what `M2mAuthGuard.getRequirements()`
+ * returns, for subclasses.
  *
  * @example
  * ```ts
@@ -56,84 +51,20 @@ export type RequirementArgs =
  * }
  * ```
  */
-export interface Requirement {
-  readonly kind: 'scope' | 'permission';
-  readonly values: readonly RequirementValue[];
-  readonly mode: MatchMode;
-  /** The decorator or guard that declared it, for error messages. */
-  readonly origin: string;
-}
+export type Requirement = CoreRequirement<[request: AuthHttpRequest, context: ExecutionContext]>;
 
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Validates and normalizes requirement arguments; throws a `ConfigurationError` naming `origin`. */
+/**
+ * Splits the arguments of a guard factory or decorator into values and options, and has core check
+ * them (`defineRequirement`); throws a `ConfigurationError` naming `origin`.
+ */
 export function parseRequirement(
   kind: Requirement['kind'],
   origin: string,
   args: readonly unknown[],
 ): Requirement {
-  let values: readonly unknown[];
-  let options: unknown;
-  if (Array.isArray(args[0])) {
-    if (args.length > 2) {
-      throw new ConfigurationError(`${origin}: pass the values, or an array of values and options`);
-    }
-    values = args[0] as unknown[];
-    options = args[1];
-  } else {
-    values = args;
+  if (!Array.isArray(args[0])) return defineRequirement(kind, origin, args as RequirementValue[]);
+  if (args.length > 2) {
+    throw new ConfigurationError(`${origin}: pass the values, or an array of values and options`);
   }
-  if (values.length === 0) throw new ConfigurationError(`${origin}: name at least one ${kind}`);
-  for (const value of values) {
-    if (!(typeof value === 'string' && value.trim() !== '') && typeof value !== 'function') {
-      throw new ConfigurationError(`${origin}: each ${kind} must be a non-empty string or a function`);
-    }
-    if (typeof value === 'string' && /\s/.test(value)) {
-      throw new ConfigurationError(`${origin}: ${kind} '${value}' contains whitespace`);
-    }
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new ConfigurationError(`${origin}: options must be an object`);
-  }
-  const mode = (options as RequirementOptions | undefined)?.mode ?? 'all';
-  if (mode !== 'all' && mode !== 'any') {
-    throw new ConfigurationError(`${origin}: options.mode must be 'all' or 'any'`);
-  }
-  return { kind, values: [...(values as RequirementValue[])], mode, origin };
-}
-
-/** Fills `{name}` placeholders from the route parameters. */
-export function fillTemplate(template: string, request: AuthHttpRequest, origin: string): string {
-  if (!template.includes('{')) return template;
-  return template.replace(PLACEHOLDER, (_match, name: string) => {
-    const value = request.params?.[name];
-    if (typeof value !== 'string' || value === '') {
-      throw new ConfigurationError(`${origin}: the route has no parameter '${name}' for '${template}'`);
-    }
-    return value;
-  });
-}
-
-/** The values a request must satisfy, with functions called and templates filled. */
-export function resolveValues(
-  requirement: Requirement,
-  request: AuthHttpRequest,
-  context: ExecutionContext,
-): string[] {
-  const resolved: string[] = [];
-  for (const value of requirement.values) {
-    if (typeof value === 'function') {
-      const out = value(request, context);
-      const list: readonly unknown[] = typeof out === 'string' ? [out] : Array.isArray(out) ? out : [];
-      if (list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
-        throw new ConfigurationError(
-          `${requirement.origin}: a ${requirement.kind} function must return a non-empty string or array of them`,
-        );
-      }
-      resolved.push(...(list as string[]));
-    } else {
-      resolved.push(fillTemplate(value, request, requirement.origin));
-    }
-  }
-  return resolved;
+  return defineRequirement(kind, origin, args[0] as RequirementValue[], args[1] as RequirementOptions);
 }

@@ -1,7 +1,8 @@
 // Inbound
 export { M2mAuthModule } from './auth.module.js';
-export type { M2mAuthModuleOptions, M2mAuthModuleExtras, M2mAuthRequestOptions } from './auth.module.js';
-export { M2mAuthGuard, RequireScope, ClientPermission } from './auth.guard.js';
+export type { M2mAuthModuleOptions, M2mAuthModuleExtras, M2mAuthRequestOptions } from './auth.options.js';
+export { M2mAuthGuard } from './auth.guard.js';
+export { RequireScope, ClientPermission } from './auth.guard-factories.js';
 export { Public, Scopes, Permissions, Principal } from './auth.decorators.js';
 export { M2mAuthException } from './auth.exception.js';
 export { M2M_AUTH_OPTIONS, M2M_AUTH_VERIFIER } from './auth.constants.js';

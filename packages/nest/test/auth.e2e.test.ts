@@ -182,7 +182,7 @@ class FilteredController {
   }
 }
 
-/** Routes of an app with the global guard (forRootAsync from ConfigService, global: true). */
+/** Routes of an app with the global guard (forRootAsync from ConfigService, protectAllRoutes: true). */
 @Controller()
 class GlobalController {
   @Get('health')
@@ -465,7 +465,7 @@ describe.each(platforms)('M2mAuthModule.forRootAsync from ConfigService, global 
             realm: config.getOrThrow<string>('AUTH_REALM'),
             claims: keycloak({ clientId: ROLES_CLIENT }),
           }),
-          global: true,
+          protectAllRoutes: true,
         }),
       ],
       controllers: [GlobalController, PublicController, ScopedController],

@@ -116,7 +116,7 @@ describe('optional peers', () => {
             "  @Get('me') @Scopes('tables:read') me(@Principal() caller: Principal) { return caller.clientId; }",
             '}',
             '@Module({',
-            "  imports: [M2mAuthModule.forRoot({ issuer: 'https://id.example', audience: 'api', global: true })],",
+            "  imports: [M2mAuthModule.forRoot({ issuer: 'https://id.example', audience: 'api', protectAllRoutes: true })],",
             '  controllers: [TablesController],',
             '})',
             'export class AppModule {}',

@@ -1,38 +1,54 @@
+import {
+  isValueList,
+  matchMode,
+  type MatchMode,
+  type RequirementKind,
+} from '../authorize/required-values.js';
 import { AuthError, ConfigurationError } from '../errors.js';
 import type { Principal } from './principal.js';
 
-/** Whether every requirement must be met (`all`) or one is enough (`any`). */
-export type MatchMode = 'all' | 'any';
+export type { MatchMode } from '../authorize/required-values.js';
 
 /**
  * Refuses what cannot be a requirement: an empty list (which would let everyone through), a value that
  * is not a non-empty string, or a mode other than `all` and `any` (which must never widen to `any`).
- * Adapters validate fixed requirements when their factory is called; this catches what is computed per
- * request, so that a bad requirement fails closed (a server error), never as a pass.
+ * Adapters check declared requirements when they are declared (`defineRequirement`); this catches what
+ * a caller of the check functions passes, so that a bad requirement fails closed (a server error),
+ * never as a pass. A value of whitespace only is no configuration error: see `required-values.ts`.
  */
-function validate(kind: string, required: readonly string[], mode: unknown): void {
-  if (mode !== 'all' && mode !== 'any') {
-    throw new ConfigurationError(`${kind} check: mode must be 'all' or 'any'`);
-  }
+function validate(kind: RequirementKind, required: readonly string[], mode: unknown): void {
+  matchMode(mode, `${kind} check: mode`);
   if (!Array.isArray(required) || required.length === 0) {
     throw new ConfigurationError(`${kind} check: name at least one ${kind}`);
   }
-  // A value of whitespace only is no configuration error: it can come from the request (a route
-  // parameter `%20`) and simply matches nothing, a 403 rather than a 500 a caller could provoke.
-  for (const value of required as unknown[]) {
-    if (typeof value !== 'string' || value === '') {
-      throw new ConfigurationError(`${kind} check: each ${kind} must be a non-empty string`);
-    }
+  if (!isValueList(required)) {
+    throw new ConfigurationError(`${kind} check: each ${kind} must be a non-empty string`);
   }
-}
-
-function satisfied(granted: ReadonlySet<string>, required: readonly string[], mode: MatchMode): boolean {
-  return mode === 'all' ? required.every((r) => granted.has(r)) : required.some((r) => granted.has(r));
 }
 
 function describe(kind: string, required: readonly string[], mode: MatchMode): string {
   if (required.length === 1) return `missing ${kind} ${required[0]}`;
   return `requires ${mode === 'all' ? 'all' : 'one'} of ${kind}s: ${required.join(' ')}`;
+}
+
+/**
+ * Throws the `insufficient_scope` rejection unless the principal holds the `required` values, already
+ * checked (see {@link checkScopes}); what core's authorize step runs for a resolved requirement.
+ */
+export function requireGranted(
+  principal: Principal,
+  kind: RequirementKind,
+  required: readonly string[],
+  mode: MatchMode,
+): void {
+  const granted = kind === 'scope' ? principal.scopes : principal.permissions;
+  const held = mode === 'all' ? required.every((r) => granted.has(r)) : required.some((r) => granted.has(r));
+  if (!held) {
+    throw new AuthError('insufficient_scope', describe(kind, required, mode), {
+      reason: kind === 'scope' ? 'scope_missing' : 'permission_missing',
+      required,
+    });
+  }
 }
 
 /**
@@ -54,12 +70,7 @@ export function checkScopes(
   mode: MatchMode = 'all',
 ): void {
   validate('scope', required, mode);
-  if (!satisfied(principal.scopes, required, mode)) {
-    throw new AuthError('insufficient_scope', describe('scope', required, mode), {
-      reason: 'scope_missing',
-      required,
-    });
-  }
+  requireGranted(principal, 'scope', required, mode);
 }
 
 /**
@@ -80,12 +91,7 @@ export function checkPermissions(
   mode: MatchMode = 'all',
 ): void {
   validate('permission', required, mode);
-  if (!satisfied(principal.permissions, required, mode)) {
-    throw new AuthError('insufficient_scope', describe('permission', required, mode), {
-      reason: 'permission_missing',
-      required,
-    });
-  }
+  requireGranted(principal, 'permission', required, mode);
 }
 
 /** A predicate over a principal's claims for {@link checkClaims}. */

@@ -1,6 +1,7 @@
 import { AuthError } from '../errors.js';
 import type { Principal } from '../principal/principal.js';
-import type { Verifier } from './create-verifier.js';
+import { reportRejection } from './report.js';
+import type { Verifier } from './verifier.js';
 
 /**
  * The request shape every adapter maps to. `headers` keys are lower-case; a header sent more than once
@@ -121,6 +122,18 @@ export function extractToken(request: AuthRequest, options: AuthenticateOptions 
 }
 
 /**
+ * The rejection of a request that carries no token: a `401` with a bare challenge (RFC 6750 §3.1).
+ *
+ * @example
+ * ```ts
+ * throw missingTokenError();
+ * ```
+ */
+export function missingTokenError(): AuthError {
+  return new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
+}
+
+/**
  * Authenticates a framework-neutral request: extracts the bearer token and verifies it. Every adapter
  * (Express, Nest) is a thin mapping onto this.
  *
@@ -140,13 +153,13 @@ export async function authenticate(
   try {
     token = extractToken(request, options);
   } catch (err) {
-    if (err instanceof AuthError) verifier.reportRejection(err);
+    if (err instanceof AuthError) reportRejection(verifier, err);
     throw err;
   }
   if (token === undefined) {
     if (options.optional) return undefined;
-    const missing = new AuthError('invalid_token', 'no bearer token', { reason: 'token_missing' });
-    verifier.reportRejection(missing);
+    const missing = missingTokenError();
+    reportRejection(verifier, missing);
     throw missing;
   }
   return verifier.verify(token);

@@ -3,17 +3,12 @@ import { AuthError } from '../errors.js';
 import { createPrincipal, type Principal } from '../principal/principal.js';
 import { precheckJws, type DecodedJws } from './jws-precheck.js';
 import { KeySelection, type KeyVerification } from './key-selection.js';
-import './legacy-report-rejection.js';
 import { mapJoseError } from './map-jose-error.js';
 import { rejectionHook } from './rejection-event.js';
 import { REPORT, type Reporting } from './report.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import { resolveVerifierOptions } from './verifier-options.js';
 import type { Verifier, VerifierOptions } from './verifier.js';
-
-// The public types, for the modules that import them from here.
-export type { Verifier, VerifierOptions } from './verifier.js';
-export type { RejectionEvent } from './rejection-event.js';
 
 /**
  * Creates a verifier for JWT access tokens from one or more issuers.
@@ -66,8 +61,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
     issuers: resolved.issuers,
     audiences: resolved.audiences,
     [REPORT]: report,
-    // Deprecated, off the interface: see ./legacy-report-rejection.ts. Leaves with the merge.
-    reportRejection: (error, principal) => report(error, principal),
     async verify(token: string): Promise<Principal> {
       const at = now();
       if (typeof token === 'string' && token.length <= maxTokenLength) {

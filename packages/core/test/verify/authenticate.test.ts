@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/errors.js';
 import type { Principal } from '../../src/principal/principal.js';
 import { authenticate, extractToken, type AuthRequest } from '../../src/verify/authenticate.js';
-import type { Verifier } from '../../src/verify/create-verifier.js';
+import { REPORT, type Reporting } from '../../src/verify/report.js';
+import type { Verifier } from '../../src/verify/verifier.js';
 import { rejectionOf } from '../support/fake-issuer.js';
 import { fixture } from '../support/verifier-fixture.js';
 
@@ -14,7 +15,7 @@ function stubVerifier() {
   const verified: string[] = [];
   const reported: AuthError[] = [];
   const principal = { token: TOKEN } as unknown as Principal;
-  const verifier: Verifier = {
+  const verifier: Verifier & Reporting = {
     issuers: ['https://id.example'],
     audiences: ['api'],
     verify(token) {
@@ -23,7 +24,7 @@ function stubVerifier() {
         ? Promise.resolve(principal)
         : Promise.reject(new AuthError('invalid_token', 'token is malformed', { reason: 'token_malformed' }));
     },
-    reportRejection(error) {
+    [REPORT](error) {
       reported.push(error);
     },
   };

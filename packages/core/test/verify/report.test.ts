@@ -50,9 +50,6 @@ describe('reportRejection', () => {
       issuers: [ISSUER],
       audiences: [AUDIENCE],
       verify: () => Promise.reject(new Error('not used')),
-      reportRejection: () => {
-        throw new Error('the deprecated method is not the way in');
-      },
     };
     expect(() => reportRejection(verifier, scopeMissing())).not.toThrow();
   });
@@ -61,12 +58,5 @@ describe('reportRejection', () => {
     const { verifier, events } = await fixture({ onRejection: undefined });
     expect(() => reportRejection(verifier, scopeMissing())).not.toThrow();
     expect(events).toEqual([]);
-  });
-
-  it('the deprecated verifier.reportRejection (off the interface, until the merge) reaches the same hook', async () => {
-    const { verifier, mint, events } = await fixture();
-    const principal = await verifier.verify(await mint());
-    verifier.reportRejection(scopeMissing(), principal);
-    expect(events).toMatchObject([{ reason: 'scope_missing', issuer: ISSUER, clientId: 'svc' }]);
   });
 });

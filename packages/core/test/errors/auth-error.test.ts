@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, ConfigurationError, M2mAuthError, type AuthErrorCode } from '../src/errors.js';
+import { AuthError } from '../../src/errors/auth-error.js';
+import type { AuthErrorCode } from '../../src/errors/codes.js';
+import { M2mAuthError } from '../../src/errors/m2m-auth-error.js';
 
 describe('AuthError', () => {
   it.each<[AuthErrorCode, number]>([
@@ -157,14 +159,44 @@ describe('AuthError', () => {
     const error = new AuthError('invalid_token', 'x', { reason: 'token_malformed' });
     expect('cause' in error).toBe(false);
   });
-});
 
-describe('ConfigurationError', () => {
-  it('has the invalid_configuration code and its own name', () => {
-    const error = new ConfigurationError('issuer must be an absolute URL');
-    expect(error).toBeInstanceOf(M2mAuthError);
-    expect(error.code).toBe('invalid_configuration');
-    expect(error.name).toBe('ConfigurationError');
-    expect(error.message).toBe('issuer must be an absolute URL');
+  it('withRealm: a copy naming the realm, of the same class, message, stack and cause; the error unchanged', () => {
+    const cause = new Error('low-level');
+    const error = new AuthError('insufficient_scope', 'missing scope "write"', {
+      reason: 'scope_missing',
+      required: ['write'],
+      cause,
+    });
+    const copy = error.withRealm('tables');
+    expect(copy).not.toBe(error);
+    expect(copy).toBeInstanceOf(AuthError);
+    expect(copy.realm).toBe('tables');
+    expect(error.realm).toBeUndefined();
+    expect(copy.headers['WWW-Authenticate']).toBe(
+      'Bearer realm="tables", error="insufficient_scope", error_description="missing scope write", scope="write"',
+    );
+    expect(error.headers['WWW-Authenticate']).toBe(
+      'Bearer error="insufficient_scope", error_description="missing scope write", scope="write"',
+    );
+    expect(copy).toMatchObject({
+      code: 'insufficient_scope',
+      reason: 'scope_missing',
+      status: 403,
+      description: 'missing scope write',
+      required: ['write'],
+      name: 'AuthError',
+    });
+    expect(copy.message).toBe(error.message);
+    expect(copy.stack).toBe(error.stack);
+    expect(copy.cause).toBe(cause);
+    expect(Object.keys(copy)).not.toContain('cause');
+    expect(copy.toJSON()).toEqual(error.toJSON());
+  });
+
+  it('withRealm keeps a subclass', () => {
+    class TenantError extends AuthError {}
+    const copy = new TenantError('invalid_token', 'x', { reason: 'token_expired' }).withRealm('r');
+    expect(copy).toBeInstanceOf(TenantError);
+    expect(copy.name).toBe('TenantError');
   });
 });
