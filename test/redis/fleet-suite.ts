@@ -10,8 +10,12 @@ import {
   startCountingTokenEndpoint,
   type CountingTokenEndpoint,
 } from '../support/counting-token-endpoint.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { connectClient, type ClientKind } from './clients.js';
+import {
+  connectRedisClient,
+  startRedisServer,
+  type ClientKind,
+  type RedisServer,
+} from '../support/redis-server.js';
 import {
   randomKeyHex,
   startFleet,
@@ -192,7 +196,7 @@ export function fleetSuite(client: ClientKind): void {
     });
 
     it('encrypted entries cannot be read back without the key; a wrong key is a miss', async () => {
-      const { client: connection, close } = await connectClient(client, redis.url);
+      const { client: connection, close } = await connectRedisClient(client, redis.url);
       try {
         const k1 = { id: 'k1', key: randomBytes(32) };
         const events: RedisStoreEvent[] = [];

@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RedisClientLike } from '@m2m-auth/redis';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 
 export interface RedisServer {
   readonly port: number;
@@ -188,4 +191,35 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     },
   };
   return server;
+}
+
+/** The two client libraries the store supports. */
+export type ClientKind = 'node-redis' | 'ioredis';
+
+export const CLIENT_KINDS: readonly ClientKind[] = ['node-redis', 'ioredis'];
+
+export interface ConnectedClient {
+  client: RedisClientLike;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects a client of `kind` to `url`, reconnecting every 100 ms when the connection drops.
+ *
+ * @example
+ * ```ts
+ * const { client, close } = await connectRedisClient('ioredis', redis.url);
+ * ```
+ */
+export async function connectRedisClient(kind: ClientKind, url: string): Promise<ConnectedClient> {
+  if (kind === 'ioredis') {
+    const client = new Redis(url, { retryStrategy: () => 100, lazyConnect: true });
+    client.on('error', () => undefined);
+    await client.connect();
+    return { client, close: async () => client.disconnect() };
+  }
+  const client = createClient({ url, socket: { reconnectStrategy: () => 100 } });
+  client.on('error', () => undefined);
+  await client.connect();
+  return { client, close: async () => client.destroy() };
 }

@@ -38,7 +38,6 @@ export async function acquireLock(
   const value = randomBytes(18).toString('base64url');
   const reply = await link.send('lock', ['SET', names.lock, value, 'NX', 'PX', px], names.lock);
   if (!reply.ok) {
-    if (reply.error === 'reply') context.reject('wrong_type');
     if (reply.error === 'unavailable' && reply.sent) {
       // The SET may still run when Redis answers again; this one, sent after it, then undoes it.
       void compareAndDelete(link, 'unlock', names.lock, value, true);

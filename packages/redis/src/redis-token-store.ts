@@ -3,7 +3,7 @@ import { toRedisCommands, type RedisClientLike } from './clients/to-redis-comman
 import { entryCodec } from './entry-codec.js';
 import { RedisHealth } from './health.js';
 import { entryNames, type EntryNames } from './keys.js';
-import { RedisLink } from './link.js';
+import { RedisLink, type Reply } from './link.js';
 import { acquireLock } from './lock.js';
 import { Notifications } from './notifications.js';
 import { resolveOptions, type RedisTokenStoreOptions } from './options.js';
@@ -125,22 +125,25 @@ export function redisTokenStore(client: RedisClientLike, options?: RedisTokenSto
     async delete(key, value) {
       const deletedHere = await local.delete(key, value);
       const n = names(key);
+      // Whether it deleted: Redis's word when it answers, else this replica's.
+      const unanswered = (reply: Reply) => !reply.ok && reply.error === 'unavailable';
       if (value === undefined) {
         const reply = await link.send('delete', ['DEL', n.token], n.token);
-        if (!reply.ok) return deletedHere;
-        notifications.publish(n, 'delete');
-        return reply.value === 1;
+        if (unanswered(reply)) return deletedHere;
+        if (reply.ok) notifications.publish(n, 'delete');
+        return reply.ok && reply.value === 1;
       }
       // Compare-and-delete: only while the entry holds `value` (never a newer token another replica stored).
       const current = await link.send('delete', ['GET', n.token], n.token);
-      if (!current.ok) return deletedHere;
-      if (typeof current.value !== 'string') return false;
+      if (unanswered(current)) return deletedHere;
+      if (!current.ok || typeof current.value !== 'string') return false;
       const decoded = codec.decode(current.value, n.token);
       if (!('entry' in decoded) || decoded.entry.value !== value) return false;
       const reply = await compareAndDelete(link, 'delete', n.token, current.value);
-      if (!reply.ok) return deletedHere;
-      if (reply.value === 1) notifications.publish(n, 'delete');
-      return reply.value === 1;
+      if (unanswered(reply)) return deletedHere;
+      const deleted = reply.ok && reply.value === 1;
+      if (deleted) notifications.publish(n, 'delete');
+      return deleted;
     },
 
     lock(key, ttl) {
