@@ -65,6 +65,10 @@ function launch(port: number, dir: string, extra: string[]): Promise<ChildProces
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   args.push('--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...extra);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // A test process that ends without stopping it (a crash, a timeout) takes it along.
+  const orphaned = () => child.kill('SIGKILL');
+  process.once('exit', orphaned);
+  child.once('exit', () => process.off('exit', orphaned));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
