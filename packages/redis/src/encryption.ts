@@ -17,7 +17,16 @@ export interface EncryptionKey {
   key: Uint8Array | KeyObject;
 }
 
-/** Why a sealed entry could not be opened. */
+/**
+ * Why a sealed entry could not be opened: its key id is not in the ring, its payload is not base64url of
+ * at least an IV and a tag, or it does not authenticate.
+ *
+ * @example
+ * ```ts
+ * const opened = ring.open(keyId, payload, aad);
+ * if ('failure' in opened) report(opened.failure satisfies OpenFailure);
+ * ```
+ */
 export type OpenFailure = 'unknown_key' | 'malformed' | 'decrypt_failed';
 
 /**

@@ -1,6 +1,21 @@
 import type { RedisOperation, RedisStoreEvent, UnavailableReason } from './events.js';
 
 /**
+ * One command's permission to go to Redis, from {@link RedisHealth.attempt}.
+ *
+ * @example
+ * ```ts
+ * const attempt: Attempt = { startedAt: Date.now(), probe: false };
+ * ```
+ */
+export interface Attempt {
+  /** When the command was sent (ms since the epoch). */
+  readonly startedAt: number;
+  /** Whether it is the probe of an outage. */
+  readonly probe: boolean;
+}
+
+/**
  * Whether Redis is available, as the store's commands find out: after a failure (timeout, no
  * connection) the store stops sending commands and uses each replica's own cache; one command, a probe,
  * goes through every `retryInterval` milliseconds until one succeeds. Each transition is reported once.
@@ -12,13 +27,6 @@ import type { RedisOperation, RedisStoreEvent, UnavailableReason } from './event
  * if (attempt) try { await send(); health.succeeded(attempt, 'get'); } catch { health.failed(attempt, 'get', 'timeout', undefined); }
  * ```
  */
-export interface Attempt {
-  /** When the command was sent (ms since the epoch). */
-  readonly startedAt: number;
-  /** Whether it is the probe of an outage. */
-  readonly probe: boolean;
-}
-
 export class RedisHealth {
   readonly #retryInterval: number;
   readonly #report: (event: RedisStoreEvent) => void;

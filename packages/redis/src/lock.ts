@@ -5,7 +5,14 @@ import type { EntryNames } from './keys.js';
 import type { RedisLink } from './link.js';
 import { compareAndDelete } from './scripts.js';
 
-/** What the lock needs around it: the link, and where to report a foreign value and publish a change. */
+/**
+ * What the lock needs around it: the link, and where to report a foreign value and publish a change.
+ *
+ * @example
+ * ```ts
+ * const context: LockContext = { link, reject: (r) => rejections.reject(key, r), publish: (n, m) => notifications.publish(n, m) };
+ * ```
+ */
 export interface LockContext {
   link: RedisLink;
   reject(reason: EntryRejection): void;

@@ -8,6 +8,14 @@ interface Subscription {
   failedAt: number;
 }
 
+/**
+ * How {@link Notifications} waits: the store's `pubsub`, `pollInterval` and `retryInterval` options.
+ *
+ * @example
+ * ```ts
+ * const options: NotificationOptions = { pubsub: true, pollInterval: 50, retryInterval: 1000 };
+ * ```
+ */
 export interface NotificationOptions {
   /** Whether to use pub/sub at all. */
   pubsub: boolean;
@@ -141,7 +149,9 @@ export class Notifications {
       const [oldest] = this.#subscriptions.keys();
       if (oldest !== undefined) {
         this.#subscriptions.delete(oldest);
-        void commands.unsubscribe?.(oldest).catch(() => undefined);
+        void Promise.resolve()
+          .then(() => commands.unsubscribe?.(oldest))
+          .catch(() => undefined);
       }
     }
     return subscription;

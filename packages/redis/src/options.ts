@@ -56,7 +56,14 @@ export interface RedisTokenStoreOptions {
   onEvent?: (event: RedisStoreEvent) => void;
 }
 
-/** The options after checks, with their defaults. */
+/**
+ * The options after checks, with their defaults; the encryption keys as a ring.
+ *
+ * @example
+ * ```ts
+ * const { prefix, commandTimeout } = resolveOptions({ prefix: 'billing:' }); // 'billing:', 250
+ * ```
+ */
 export interface ResolvedOptions {
   prefix: string;
   ring: KeyRing | undefined;

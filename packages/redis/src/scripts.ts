@@ -6,6 +6,11 @@ import type { RedisLink, Reply } from './link.js';
  * Compare-and-delete: deletes `KEYS[1]` only while it holds `ARGV[1]`; returns 1 when it deleted. Used to
  * release a lock (only the holder's random value frees it) and to invalidate a token entry (only the
  * value that was rejected goes, never a newer one).
+ *
+ * @example
+ * ```ts
+ * await commands.send(['EVAL', COMPARE_AND_DELETE, '1', lockKey, lockValue], { key: lockKey, signal });
+ * ```
  */
 export const COMPARE_AND_DELETE =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";

@@ -33,7 +33,14 @@ export interface IoRedisLike {
   readonly status: string;
 }
 
-/** Whether `client` looks like an ioredis `Redis` or `Cluster`. */
+/**
+ * Whether `client` looks like an ioredis `Redis` or `Cluster` (`call`, `status`, `duplicate`).
+ *
+ * @example
+ * ```ts
+ * isIoRedis(new Redis({ lazyConnect: true })); // true
+ * ```
+ */
 export function isIoRedis(client: object): client is IoRedisLike {
   const c = client as Partial<IoRedisLike>;
   return typeof c.call === 'function' && typeof c.status === 'string' && typeof c.duplicate === 'function';

@@ -53,13 +53,27 @@ export interface NodeRedisClusterLike {
   readonly masters: readonly unknown[];
 }
 
-/** Whether `client` looks like a node-redis cluster client. */
+/**
+ * Whether `client` looks like a node-redis cluster client (`sendCommand` and `masters`).
+ *
+ * @example
+ * ```ts
+ * isNodeRedisCluster(createCluster({ rootNodes: [{ url }] })); // true
+ * ```
+ */
 export function isNodeRedisCluster(client: object): client is NodeRedisClusterLike {
   const c = client as Partial<NodeRedisClusterLike>;
   return typeof c.sendCommand === 'function' && Array.isArray(c.masters);
 }
 
-/** Whether `client` looks like a node-redis client. */
+/**
+ * Whether `client` looks like a node-redis client (`sendCommand` and `isOpen`).
+ *
+ * @example
+ * ```ts
+ * isNodeRedisClient(createClient()); // true
+ * ```
+ */
 export function isNodeRedisClient(client: object): client is NodeRedisClientLike {
   const c = client as Partial<NodeRedisClientLike>;
   return typeof c.sendCommand === 'function' && typeof c.isOpen === 'boolean';
