@@ -150,7 +150,9 @@ function complete(reply: string): boolean {
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   if (!hasRedisServer()) {
-    throw new Error('redis-server not found: install it (Debian: apt-get install redis-server), as .ci/run does');
+    throw new Error(
+      'redis-server not found: install it (Debian: apt-get install redis-server), as .ci/run does',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'm2m-redis-'));
   const extra = options.args ?? [];
