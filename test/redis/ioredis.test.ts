@@ -1,0 +1,3 @@
+import { fleetSuite } from './fleet-suite.js';
+
+fleetSuite('ioredis');
