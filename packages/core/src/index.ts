@@ -2,7 +2,12 @@
 export { M2mAuthError, ConfigurationError } from './errors/m2m-auth-error.js';
 export { AuthError } from './errors/auth-error.js';
 export type { AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors/auth-error.js';
-export type { AuthErrorCode, ConfigurationErrorCode, M2mAuthErrorCode } from './errors/codes.js';
+export type {
+  AuthErrorCode,
+  ConfigurationErrorCode,
+  M2mAuthErrorCode,
+  StoreErrorCode,
+} from './errors/codes.js';
 export { isM2mAuthError } from './errors/index.js';
 export type { AnyM2mAuthError, AnyOutboundError } from './errors/index.js';
 

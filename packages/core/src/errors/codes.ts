@@ -31,11 +31,22 @@ export type OutboundErrorCode =
   | 'token_source_closed';
 
 /**
- * Every code an m2m-auth error can carry: configuration, inbound (RFC 6750) and outbound.
+ * Codes of the errors a shared token store passes between its own parts (`@m2m-auth/redis`'s
+ * `RedisReplyError`); a store never lets them reach `getToken()`.
+ *
+ * @example
+ * ```ts
+ * const code: StoreErrorCode = 'redis_reply_error';
+ * ```
+ */
+export type StoreErrorCode = 'redis_reply_error';
+
+/**
+ * Every code an m2m-auth error can carry: configuration, inbound (RFC 6750), outbound and shared stores.
  *
  * @example
  * ```ts
  * const code: M2mAuthErrorCode = 'token_request_timeout';
  * ```
  */
-export type M2mAuthErrorCode = ConfigurationErrorCode | AuthErrorCode | OutboundErrorCode;
+export type M2mAuthErrorCode = ConfigurationErrorCode | AuthErrorCode | OutboundErrorCode | StoreErrorCode;
