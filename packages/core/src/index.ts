@@ -1,7 +1,12 @@
 // Errors
 export { M2mAuthError, ConfigurationError } from './errors/m2m-auth-error.js';
 export { AuthError } from './errors/auth-error.js';
-export type { AuthErrorReason, AuthErrorOptions, AuthErrorBody } from './errors/auth-error.js';
+export type {
+  AuthErrorReason,
+  AuthErrorOptions,
+  AuthErrorBody,
+  AuthErrorResponseOptions,
+} from './errors/auth-error.js';
 export type {
   AuthErrorCode,
   ConfigurationErrorCode,
@@ -18,7 +23,7 @@ export type { RejectionEvent } from './verify/rejection-event.js';
 export { resolveVerifierOptions } from './verify/verifier-options.js';
 export type { ResolvedVerifierOptions } from './verify/verifier-options.js';
 export { authenticate, extractToken } from './verify/authenticate.js';
-export type { AuthRequest, AuthenticateOptions } from './verify/authenticate.js';
+export type { AuthRequest, AuthenticateInput, AuthenticateOptions } from './verify/authenticate.js';
 export { DEFAULT_ALGORITHMS } from './verify/algorithms.js';
 export type { AsymmetricAlgorithm } from './verify/algorithms.js';
 
@@ -45,6 +50,10 @@ export {
 } from './authorize/adapter-options.js';
 export type { AdapterOptions, ResolvedAdapterOptions, ErrorAnswer } from './authorize/adapter-options.js';
 export { authorizationHeader } from './authorize/raw-authorization.js';
+export { fromNodeRequest } from './authorize/node-request.js';
+export type { NodeRequestParts } from './authorize/node-request.js';
+export { fromWebRequest, isWebAuthInput } from './authorize/web-request.js';
+export type { WebAuthInput } from './authorize/web-request.js';
 export { isVerifier, sharedVerifier } from './authorize/shared-verifier.js';
 
 // Outbound

@@ -5,8 +5,8 @@ import type { Principal } from '../principal/principal.js';
 import {
   authenticate,
   missingTokenError,
+  type AuthenticateInput,
   type AuthenticateOptions,
-  type AuthRequest,
 } from '../verify/authenticate.js';
 import { reportRejection } from '../verify/report.js';
 import type { Verifier } from '../verify/verifier.js';
@@ -137,8 +137,8 @@ export interface AuthorizeRequestOptions extends AuthenticateOptions {
 }
 
 /**
- * Authenticates and authorizes a framework-neutral request, the whole inbound path that every adapter
- * maps onto: token extraction and verification (`authenticate`), the anonymous rule, the checks, and
+ * Authenticates and authorizes a request (the neutral `AuthRequest`, or a Web `Request`/`Headers`), the
+ * whole inbound path that every adapter maps onto: token extraction and verification (`authenticate`), the anonymous rule, the checks, and
  * the reporting of every rejection.
  *
  * @returns the principal, or `undefined` for an anonymous request (`optional`) without checks.
@@ -150,7 +150,7 @@ export interface AuthorizeRequestOptions extends AuthenticateOptions {
  */
 export async function authorize(
   verifier: Verifier,
-  request: AuthRequest,
+  request: AuthenticateInput,
   checks: readonly AuthorizationCheck[],
   options: AuthorizeRequestOptions = {},
 ): Promise<Principal | undefined> {

@@ -62,6 +62,21 @@ export interface AuthErrorOptions {
   realm?: string;
 }
 
+/**
+ * Options of {@link AuthError.toResponse}.
+ *
+ * @example
+ * ```ts
+ * const options: AuthErrorResponseOptions = { realm: 'tables', body: { error: 'denied' } };
+ * ```
+ */
+export interface AuthErrorResponseOptions {
+  /** `realm` of the `WWW-Authenticate` challenge. Default is the error's own {@link AuthError.realm}. */
+  realm?: string;
+  /** The JSON body. Default is {@link AuthError.toJSON}: `{ error, error_description }`. */
+  body?: unknown;
+}
+
 /** The JSON body of an {@link AuthError}: an OAuth error code, or `unauthorized` when no token was sent. */
 export interface AuthErrorBody {
   error: AuthErrorCode | 'unauthorized';
@@ -172,6 +187,29 @@ export class AuthError extends M2mAuthError {
     Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
     copy.realm = realm;
     return copy;
+  }
+
+  /**
+   * The Web-standard answer (Fetch API `Response`, for Hono, Bun, Deno, Workers and Next.js route
+   * handlers): the status, the headers of {@link AuthError.responseHeaders} (`WWW-Authenticate`, none on a
+   * `503`; `Cache-Control: no-store`), `Content-Type: application/json` and the JSON body, the same
+   * answer every adapter sends.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   principal = await authenticate(verifier, request);
+   * } catch (err) {
+   *   if (err instanceof AuthError) return err.toResponse({ realm: 'tables' });
+   *   throw err;
+   * }
+   * ```
+   */
+  toResponse(options: AuthErrorResponseOptions = {}): Response {
+    const headers = this.responseHeaders(options.realm ?? this.realm);
+    headers['Content-Type'] = 'application/json';
+    const body = options.body === undefined ? this.toJSON() : options.body;
+    return new Response(JSON.stringify(body), { status: this.status, headers });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { fromWebRequest, isWebAuthInput, type WebAuthInput } from '../authorize/web-request.js';
 import { AuthError } from '../errors.js';
 import type { Principal } from '../principal/principal.js';
 import { reportRejection } from './report.js';
@@ -134,24 +135,44 @@ export function missingTokenError(): AuthError {
 }
 
 /**
- * Authenticates a framework-neutral request: extracts the bearer token and verifies it. Every adapter
- * (Express, Nest) is a thin mapping onto this.
+ * What {@link authenticate} reads a token from: the neutral {@link AuthRequest} every adapter maps
+ * to, or a Web-standard `Request` (Hono, Bun, Deno, Workers, Next.js route handlers) or its `Headers`.
+ *
+ * @example
+ * ```ts
+ * const input: AuthenticateInput = c.req.raw; // Hono
+ * ```
+ */
+export type AuthenticateInput = AuthRequest | WebAuthInput;
+
+/**
+ * Authenticates a request: extracts the bearer token and verifies it. The request is the neutral
+ * {@link AuthRequest} (every adapter, Express, Fastify, Nest, is a thin mapping onto this) or a Web
+ * `Request`/`Headers`, read the same way (its form body only with `allowBodyToken`, from a clone).
  *
  * @returns the principal, or `undefined` for an anonymous request when `optional` is set.
- * @throws AuthError 400, 401 or 503 (see {@link AuthError}).
+ * @throws AuthError 400, 401 or 503 (see {@link AuthError}); `error.toResponse()` is the Web answer.
  * @example
  * ```ts
  * const principal = await authenticate(verifier, { headers: req.headers, method: req.method, url: req.url });
+ * // Web-standard handlers:
+ * try {
+ *   const caller = await authenticate(verifier, request);
+ * } catch (err) {
+ *   if (err instanceof AuthError) return err.toResponse({ realm: 'tables' });
+ *   throw err;
+ * }
  * ```
  */
 export async function authenticate(
   verifier: Verifier,
-  request: AuthRequest,
+  request: AuthenticateInput,
   options: AuthenticateOptions = {},
 ): Promise<Principal | undefined> {
+  const neutral = isWebAuthInput(request) ? await fromWebRequest(request, options) : request;
   let token: string | undefined;
   try {
-    token = extractToken(request, options);
+    token = extractToken(neutral, options);
   } catch (err) {
     if (err instanceof AuthError) reportRejection(verifier, err);
     throw err;

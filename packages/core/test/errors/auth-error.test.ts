@@ -199,4 +199,41 @@ describe('AuthError', () => {
     expect(copy).toBeInstanceOf(TenantError);
     expect(copy.name).toBe('TenantError');
   });
+
+  it('toResponse() is the Web answer: status, challenge, no-store, JSON body', async () => {
+    const error = new AuthError('insufficient_scope', 'missing scope project-X', {
+      reason: 'scope_missing',
+      required: ['project-X'],
+    });
+    const response = error.toResponse({ realm: 'tables' });
+    expect(response).toBeInstanceOf(Response);
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toBe(
+      'Bearer realm="tables", error="insufficient_scope", error_description="missing scope project-X", scope="project-X"',
+    );
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'missing scope project-X',
+    });
+  });
+
+  it('toResponse(): a missing token gets a bare challenge and "unauthorized"; a 503 no challenge', async () => {
+    const missing = new AuthError('invalid_token', 'no bearer token', {
+      reason: 'token_missing',
+      realm: 'r',
+    });
+    const answer = missing.toResponse();
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="r"');
+    expect(await answer.json()).toEqual({ error: 'unauthorized', error_description: 'no bearer token' });
+    const down = new AuthError('temporarily_unavailable', 'issuer unreachable', {
+      reason: 'jwks_unavailable',
+    });
+    const unavailable = down.toResponse({ body: { error: 'down' } });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.has('www-authenticate')).toBe(false);
+    expect(unavailable.headers.get('cache-control')).toBe('no-store');
+    expect(await unavailable.json()).toEqual({ error: 'down' });
+  });
 });

@@ -212,3 +212,66 @@ describe('authenticate', () => {
     expect(events.map((e) => e.reason)).toEqual(['token_expired']);
   });
 });
+
+describe('authenticate: Web-standard requests', () => {
+  const web = (headers: Record<string, string>, init: RequestInit = {}, url = 'https://api.example/tables') =>
+    new Request(url, { headers, ...init });
+
+  it('reads the bearer token of a Web Request (it used to read as no token at all)', async () => {
+    const { verifier, verified, principal } = stubVerifier();
+    await expect(authenticate(verifier, web({ authorization: `Bearer ${TOKEN}` }))).resolves.toBe(principal);
+    expect(verified).toEqual([TOKEN]);
+  });
+
+  it('reads the bearer token of a Headers object', async () => {
+    const { verifier, principal } = stubVerifier();
+    const headers = new Headers({ authorization: `bearer ${TOKEN}` });
+    await expect(authenticate(verifier, headers)).resolves.toBe(principal);
+  });
+
+  it('a Web Request without a token → 401 token_missing, reported', async () => {
+    const { verifier, reported } = stubVerifier();
+    await expect(authenticate(verifier, web({}))).rejects.toMatchObject({
+      status: 401,
+      reason: 'token_missing',
+    });
+    expect(reported.map((e) => e.reason)).toEqual(['token_missing']);
+  });
+
+  it('applies the same rules: malformed header 400, query token refused unless allowed', async () => {
+    const { verifier } = stubVerifier();
+    await expect(authenticate(verifier, web({ authorization: 'Bearer a b' }))).rejects.toMatchObject({
+      status: 400,
+      reason: 'header_malformed',
+    });
+    const query = web({}, {}, `https://api.example/tables?access_token=${TOKEN}`);
+    await expect(authenticate(verifier, query)).rejects.toMatchObject({ reason: 'query_token_disabled' });
+    await expect(authenticate(verifier, query, { allowQueryToken: true })).resolves.toBeDefined();
+  });
+
+  it('reads a form-body token only with allowBodyToken, leaving the body readable for the app', async () => {
+    const { verifier, principal } = stubVerifier();
+    const post = () =>
+      web({ 'content-type': FORM }, { method: 'POST', body: `access_token=${TOKEN}&name=orders` });
+    await expect(authenticate(verifier, post())).rejects.toMatchObject({ reason: 'token_missing' });
+    const request = post();
+    await expect(authenticate(verifier, request, { allowBodyToken: true })).resolves.toBe(principal);
+    expect(await request.text()).toBe(`access_token=${TOKEN}&name=orders`);
+  });
+
+  it('with a real verifier: a Web Request with a valid token passes, an expired one is a 401', async () => {
+    const { verifier, mint, clock } = await fixture();
+    const valid = await mint();
+    await expect(authenticate(verifier, web({ authorization: `Bearer ${valid}` }))).resolves.toMatchObject({
+      clientId: 'svc',
+    });
+    const expired = await mint({ exp: clock.seconds - 60 });
+    const error = await authenticate(verifier, web({ authorization: `Bearer ${expired}` })).catch(
+      (err: unknown) => err,
+    );
+    expect(error).toMatchObject({ status: 401, reason: 'token_expired' });
+    const response = (error as AuthError).toResponse({ realm: 'tables' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="tables", error="invalid_token"/);
+  });
+});
