@@ -5,9 +5,13 @@
 import { createVerifier, keycloak, type RejectionEvent, type Verifier } from '@m2m-auth/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
+import { clientToken } from '../../../../test/support/client-token.js';
 import { startOidcProvider, type RunningProvider } from '../../../../test/support/oidc-provider.js';
 
 export const AUDIENCE = 'https://tables.example';
+
+/** Keycloak-style client roles: `AdministerClients` on the client `api`. */
+const ROLES = { api: { roles: ['AdministerClients'] } };
 
 export interface SharedProvider {
   /** The running provider (set in `beforeAll`). */
@@ -16,44 +20,25 @@ export interface SharedProvider {
   tokens: Record<'admin' | 'reader', string>;
 }
 
-/** A client-credentials JWT for {@link AUDIENCE} from the provider (`client_secret_post`). */
-export async function tokenFor(op: RunningProvider, clientId: string, scope: string): Promise<string> {
-  const res = await fetch(`${op.issuer}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: `${clientId}-secret`,
-      scope,
-      resource: AUDIENCE,
-    }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`no token for ${clientId}: ${JSON.stringify(body)}`);
-  return body.access_token;
-}
+/** A client-credentials JWT for {@link AUDIENCE} from the provider. */
+export const tokenFor = (op: RunningProvider, clientId: string, scope: string): Promise<string> =>
+  clientToken(op, clientId, scope, AUDIENCE);
 
 /** Starts the provider before the file's tests and stops it after them. */
 export function useProvider(): SharedProvider {
   const shared = { tokens: {} } as SharedProvider;
   beforeAll(async () => {
+    const client = (clientId: string, scopes: string[], claims: Record<string, unknown>) => ({
+      clientId,
+      clientSecret: `${clientId}-secret`,
+      authMethod: 'client_secret_post' as const,
+      scopes,
+      claims,
+    });
     shared.op = await startOidcProvider({
       clients: [
-        {
-          clientId: 'admin',
-          clientSecret: 'admin-secret',
-          authMethod: 'client_secret_post',
-          scopes: ['project-1', 'project-2', 'read'],
-          claims: { resource_access: { api: { roles: ['AdministerClients'] } }, org: 'acme' },
-        },
-        {
-          clientId: 'reader',
-          clientSecret: 'reader-secret',
-          authMethod: 'client_secret_post',
-          scopes: ['read'],
-          claims: { org: 'globex' },
-        },
+        client('admin', ['project-1', 'project-2', 'read'], { resource_access: ROLES, org: 'acme' }),
+        client('reader', ['read'], { org: 'globex' }),
       ],
       resources: { [AUDIENCE]: { scopes: ['project-1', 'project-2', 'read'] } },
     });
@@ -67,14 +52,13 @@ export function useProvider(): SharedProvider {
 }
 
 /** The verifier of the provider's tokens, client roles of `api` as permissions. */
-export function verifierFor(op: RunningProvider, onRejection?: (event: RejectionEvent) => void): Verifier {
-  return createVerifier({
+export const verifierFor = (op: RunningProvider, onRejection?: (event: RejectionEvent) => void): Verifier =>
+  createVerifier({
     issuer: op.issuer,
     audience: AUDIENCE,
     claims: keycloak({ clientId: 'api' }),
-    ...(onRejection ? { onRejection } : {}),
+    onRejection,
   });
-}
 
 /** A Fastify app a block's cases call over HTTP. */
 export interface Served {
