@@ -7,7 +7,7 @@ import {
   type RequirementOptions,
   type RequirementValue,
 } from './auth.requirements.js';
-import type { AuthHttpRequest } from './auth.request.js';
+import { principalOf } from './auth.contexts.js';
 
 /**
  * Opens a route (or every route of a controller) that the global guard (`forRoot({ protectAllRoutes: true })`)
@@ -131,7 +131,8 @@ export type Principal = PrincipalType;
 
 /**
  * The verified caller of the request, as the guards left it: the whole {@link PrincipalType}, or one of
- * its fields (`@Principal('clientId')`). `undefined` on a route no guard of this package ran on (or an
+ * its fields (`@Principal('clientId')`). On HTTP routes, GraphQL resolvers, WebSocket gateways (the
+ * connection's caller) and microservice handlers alike. `undefined` on a route no guard of this package ran on (or an
  * anonymous request with `optional`).
  *
  * @example
@@ -145,7 +146,7 @@ export type Principal = PrincipalType;
  */
 export const Principal: (field?: keyof PrincipalType) => ParameterDecorator = createParamDecorator(
   (field: keyof PrincipalType | undefined, context: ExecutionContext): unknown => {
-    const principal = context.switchToHttp().getRequest<AuthHttpRequest>().auth;
+    const principal = principalOf(context);
     return field === undefined ? principal : principal?.[field];
   },
 );

@@ -18,10 +18,12 @@ import {
   PUBLIC_KEY,
   SCOPES_KEY,
 } from './auth.constants.js';
+import { contextTypeOf, paramsOf, requestOf } from './auth.contexts.js';
 import { M2mAuthException, setResponseHeaders } from './auth.exception.js';
 import type { M2mAuthModuleOptions } from './auth.options.js';
 import type { Requirement } from './auth.requirements.js';
 import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpRequest } from './auth.request.js';
+import { transportException } from './auth.transport-exceptions.js';
 
 /**
  * Authenticates the request with the module's verifier (once per request, whichever guard comes
@@ -32,9 +34,15 @@ import { authenticationOf, setAuthentication, toAuthRequest, type AuthHttpReques
  * {@link M2mAuthGuard.refusePublicOverride}). Registered for every route with `M2mAuthModule.forRoot({ protectAllRoutes: true })`,
  * or per controller with `@UseGuards(M2mAuthGuard)`.
  *
+ * Works on HTTP routes, GraphQL resolvers (the HTTP request from the GraphQL context), WebSocket
+ * gateways (the token of the connection's handshake, verified once per connection and again once it
+ * has expired) and microservice handlers (the token from gRPC metadata, TCP/Redis packet metadata, or
+ * the message headers of NATS, RabbitMQ, Kafka and MQTT): see `auth.contexts.ts`.
+ *
  * Failures become an {@link M2mAuthException} (an `HttpException`) with the status, RFC 6750 challenge
- * and JSON body of `@m2m-auth/express`. Only HTTP is understood: other contexts (RPC, WebSockets) are
- * refused unless a subclass overrides {@link M2mAuthGuard.canActivateOther}.
+ * and JSON body of `@m2m-auth/express` on HTTP; a `GraphQLError`, `WsException` or `RpcException`
+ * elsewhere (see `transportException`). Other context types are refused unless a subclass overrides
+ * {@link M2mAuthGuard.canActivateOther}.
  *
  * Meant to be subclassed: `getRequest`, `getResponse`, `isPublic`, `getRequirements`, `authorize`,
  * `createException` and `canActivateOther` are `protected`.
@@ -74,7 +82,8 @@ export class M2mAuthGuard implements CanActivate {
 
   /** Lets the request through, or throws an {@link M2mAuthException}. */
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return this.canActivateOther(context);
+    const type = contextTypeOf(context);
+    if (type === undefined) return this.canActivateOther(context);
     const requirements = this.getRequirements(context);
     if (this.isPublic(context)) {
       if (requirements.length === 0) return true;
@@ -89,8 +98,10 @@ export class M2mAuthGuard implements CanActivate {
       authorizePrincipal(this.verifier, await this.authenticate(request), checks);
       return true;
     } catch (err) {
-      if (err instanceof AuthError) throw this.createException(err, context);
-      throw err;
+      if (!(err instanceof AuthError)) throw err;
+      if (type === 'http') throw this.createException(err, context);
+      const body = this.options.errorBody?.(err, request) ?? { ...err.toJSON() };
+      throw await transportException(type, err, body, context);
     }
   }
 
@@ -110,9 +121,12 @@ export class M2mAuthGuard implements CanActivate {
     return pending;
   }
 
-  /** The platform request (Express `Request` or `FastifyRequest`). */
+  /**
+   * The platform request (Express `Request` or `FastifyRequest`); for the other contexts, what stands
+   * for it (see `requestOf`: the GraphQL context's request, the WebSocket handshake, the RPC metadata).
+   */
   protected getRequest(context: ExecutionContext): AuthHttpRequest {
-    return context.switchToHttp().getRequest<AuthHttpRequest>();
+    return requestOf(context, contextTypeOf(context) ?? 'http', this.#now());
   }
 
   /** The platform response (Express `Response` or `FastifyReply`), where the headers are set. */
@@ -171,7 +185,8 @@ export class M2mAuthGuard implements CanActivate {
     request: AuthHttpRequest,
     context: ExecutionContext,
   ): void {
-    requirementCheck(requirement, [request, context], request.params ?? {})(principal);
+    const params = paramsOf(context, contextTypeOf(context) ?? 'http', request);
+    requirementCheck(requirement, [request, context], params)(principal);
   }
 
   /**
@@ -186,7 +201,16 @@ export class M2mAuthGuard implements CanActivate {
     return exception;
   }
 
-  /** The answer for a non-HTTP context (RPC, WebSockets). Default is `false`: refused. */
+  /** The verifier's clock (its `now` option), for the expiry of WebSocket connections. */
+  #now(): number {
+    const now: unknown = (this.options as { now?: unknown }).now;
+    return typeof now === 'function' ? (now as () => number)() : Date.now();
+  }
+
+  /**
+   * The answer for a context that is neither HTTP, GraphQL, WebSocket nor RPC (a custom transport).
+   * Default is `false`: refused.
+   */
   protected canActivateOther(_context: ExecutionContext): boolean | Promise<boolean> {
     return false;
   }

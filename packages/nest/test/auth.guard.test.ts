@@ -226,11 +226,12 @@ describe('M2mAuthGuard', () => {
   });
 });
 
-describe('M2mAuthGuard outside HTTP', () => {
+describe('M2mAuthGuard in a context it does not know', () => {
   const verifier = createVerifier({ issuer: ISSUER, audience: 'api' });
-  const rpc = { getType: () => 'rpc' } as unknown as ExecutionContext;
+  // A custom transport's context type: neither http, graphql, ws nor rpc.
+  const rpc = { getType: () => 'custom-transport' } as unknown as ExecutionContext;
 
-  it('refuses a non-HTTP context by default', async () => {
+  it('refuses a context of another type by default', async () => {
     const guard = new M2mAuthGuard(new Reflector(), verifier, { verifier });
     expect(await guard.canActivate(rpc)).toBe(false);
   });
