@@ -1,8 +1,10 @@
 /**
  * `@nestjs/axios` and `axios` are optional peers: an app that only verifies inbound tokens installs
  * neither, loads `@m2m-auth/nest` without them, and type-checks without their types (`skipLibCheck:
- * false`). The outbound client lives in `@m2m-auth/nest/http`. Runs against the built `dist/` (the test
- * command builds first).
+ * false`). The outbound client lives in `@m2m-auth/nest/http`. So are the packages of the other
+ * contexts (`@nestjs/graphql` and `graphql`, `@nestjs/websockets`, `@nestjs/microservices`): an
+ * HTTP-only app loads, runs its guard and type-checks without them. Runs against the built `dist/` (the
+ * test command builds first).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +19,10 @@ const pkg = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(pkg, 'dist/index.js');
 const block = fileURLToPath(new URL('./fixtures/block-axios.mjs', import.meta.url));
 const load = fileURLToPath(new URL('./fixtures/load-nest.mjs', import.meta.url));
+const blockTransports = fileURLToPath(new URL('./fixtures/block-transports.mjs', import.meta.url));
+const httpOnlyApp = fileURLToPath(new URL('./fixtures/http-only-app.mjs', import.meta.url));
+/** The optional peers of the other contexts. */
+const TRANSPORT_PEERS = ['@nestjs/graphql', 'graphql', '@nestjs/websockets', '@nestjs/microservices'];
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 interface Loaded {
@@ -52,7 +58,7 @@ describe('optional peers', () => {
     }
     for (const dir of dirs) {
       const { peerDependencies = {}, peerDependenciesMeta = {} } = manifest(dir);
-      for (const peer of ['axios', '@nestjs/axios']) {
+      for (const peer of ['axios', '@nestjs/axios', ...TRANSPORT_PEERS]) {
         if (peer in peerDependencies)
           expect(peerDependenciesMeta[peer]?.optional, `${dir}: ${peer}`).toBe(true);
       }
@@ -63,6 +69,25 @@ describe('optional peers', () => {
     const result = await run(['--import', block, load, 'inbound']);
     expect(result.exports).toEqual(expect.arrayContaining(['M2mAuthModule', 'M2mAuthGuard', 'RequireScope']));
     expect(result.exports).not.toContain('M2mHttpModule');
+  });
+
+  it('declares the packages of the other contexts as optional peers', () => {
+    const { peerDependencies = {}, peerDependenciesMeta = {} } = manifest(pkg);
+    for (const peer of TRANSPORT_PEERS) {
+      expect(peerDependencies[peer], peer).toBeDefined();
+      expect(peerDependenciesMeta[peer]?.optional, peer).toBe(true);
+    }
+  });
+
+  it('an HTTP-only app loads and runs its guard without the GraphQL, WebSocket and microservice packages', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      blockTransports,
+      '--import',
+      block,
+      httpOnlyApp,
+    ]);
+    expect(JSON.parse(stdout)).toEqual({ status: 401, challenge: 'Bearer realm="api"' });
   });
 
   it('@m2m-auth/nest/http says what to install when they are missing', async () => {
@@ -79,7 +104,7 @@ describe('optional peers', () => {
   });
 
   it(
-    'an inbound-only app type-checks with skipLibCheck: false where axios cannot be resolved',
+    'an inbound-only app type-checks with skipLibCheck: false where axios and the transports cannot be resolved',
     { timeout: 180_000 },
     async () => {
       // Inside the package's node_modules, so that @nestjs/common and @types/node resolve as in an app;
@@ -100,6 +125,7 @@ describe('optional peers', () => {
             axios: ['./hidden.d.ts'],
             'axios/*': ['./hidden.d.ts'],
             '@nestjs/axios': ['./hidden.d.ts'],
+            ...Object.fromEntries(TRANSPORT_PEERS.map((peer) => [peer, ['./hidden.d.ts']])),
             '@m2m-auth/nest': ['../../dist/index.d.ts'],
           },
         };
