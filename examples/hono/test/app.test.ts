@@ -14,22 +14,17 @@ let url: string;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
+  // `ops` holds the AdministerClients role of the tables-api client, Keycloak-style.
+  const roles = { resource_access: { 'tables-api': { roles: ['AdministerClients'] } } };
+  const client = (clientId: string, scope: string, claims?: Record<string, unknown>) => ({
+    clientId,
+    clientSecret: `${clientId}-secret`,
+    authMethod: 'client_secret_post' as const,
+    scopes: [scope],
+    ...(claims ? { claims } : {}),
+  });
   op = await startOidcProvider({
-    clients: [
-      {
-        clientId: 'MPS-test',
-        clientSecret: 'MPS-test-secret',
-        authMethod: 'client_secret_post',
-        scopes: ['project-45c0'],
-      },
-      {
-        clientId: 'ops',
-        clientSecret: 'ops-secret',
-        authMethod: 'client_secret_post',
-        scopes: ['project-77aa'],
-        claims: { resource_access: { 'tables-api': { roles: ['AdministerClients'] } } },
-      },
-    ],
+    clients: [client('MPS-test', 'project-45c0'), client('ops', 'project-77aa', roles)],
     resources: { [AUDIENCE]: { scopes: ['project-45c0', 'project-77aa'] } },
   });
   tokens.mps = await clientToken(op, 'MPS-test', 'project-45c0', AUDIENCE);
